@@ -1,0 +1,3 @@
+using Runbook.Cli;
+
+return await RunbookApp.RunAsync(args, TimeProvider.System, CancellationToken.None);
