@@ -1,0 +1,79 @@
+namespace Runbook.Adapters.Mail;
+
+/// <summary>A folder as the source server lists it.</summary>
+internal sealed record SourceFolder(
+    string FullName,
+    char Separator,
+    bool Selectable,
+    /// <summary>SPECIAL-USE attribute without backslash ("Sent", "Drafts", "Trash", "Junk", "Archive"), or null.</summary>
+    string? SpecialUse);
+
+/// <summary>The source namespace: prefix as reported (e.g. "INBOX" on Courier-style hosts, "" on modern ones) and separator.</summary>
+internal sealed record MailNamespace(string Prefix, char Separator);
+
+/// <summary>What is known about one source message before its bytes are read.</summary>
+internal sealed record SourceMessage
+{
+    /// <summary>IMAP UID as text, or the POP3 UIDL.</summary>
+    public required string SourceId { get; init; }
+    /// <summary>IMAP UID (0 for POP3); used for checkpoints.</summary>
+    public uint Uid { get; init; }
+    public required long Size { get; init; }
+    /// <summary>System flags as IMAP atoms without backslash: Seen, Answered, Flagged, Deleted, Draft.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public DateTimeOffset? InternalDate { get; init; }
+    public string? MessageId { get; init; }
+    /// <summary>Digest of stable headers (Date, From, To, Subject, Message-ID) plus size: identity when Message-ID is missing or shared.</summary>
+    public required string HeaderDigest { get; init; }
+}
+
+/// <summary>A folder's identity and size on the source.</summary>
+internal sealed record SourceFolderStatus(string FullName, uint UidValidity, int Count, long Bytes);
+
+/// <summary>Read-only access to an old server (IMAP or POP3). Implementations never modify the source.</summary>
+internal interface IMailSource : IAsyncDisposable
+{
+    Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
+    Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken);
+    /// <summary>Messages of a folder with UID greater than <paramref name="afterUid"/> (0 = all).</summary>
+    Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken);
+    /// <summary>Writes the message's exact bytes (as fetched, BODY.PEEK[] / RETR) to <paramref name="destination"/>, streamed.</summary>
+    Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken);
+}
+
+/// <summary>One message to append: its exact bytes come from <see cref="OpenContent"/>.</summary>
+internal sealed record AppendItem
+{
+    public required SourceMessage Source { get; init; }
+    public required long Size { get; init; }
+    public required Func<Stream> OpenContent { get; init; }
+    public IReadOnlyList<string> Flags { get; init; } = [];
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public DateTimeOffset? InternalDate { get; init; }
+}
+
+internal enum AppendStatus { Stored, Rejected }
+
+/// <summary>Result per appended item; a rejection carries the server's reason; dropped keywords/flags are listed.</summary>
+internal sealed record AppendResult(AppendItem Item, AppendStatus Status, uint? Uid, string? Reason, IReadOnlyList<string> DroppedKeywords);
+
+/// <summary>An identity of a message already on the destination.</summary>
+internal sealed record DestinationMessage(uint Uid, string? MessageId, string HeaderDigest, long Size);
+
+/// <summary>Capabilities that change how the copy is done or checked.</summary>
+internal sealed record DestinationCapabilities(bool UidPlus, bool MultiAppend, bool SpecialUse, bool Quota, long? AppendLimit, bool LiteralPlus);
+
+/// <summary>Write access to the new server (IMAP). Appends exact bytes, never re-serialised.</summary>
+internal interface IMailDestination : IAsyncDisposable
+{
+    DestinationCapabilities Capabilities { get; }
+    Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
+    /// <summary>Creates the folder (and missing parents); <paramref name="path"/> uses '/' and is translated to the server's separator.</summary>
+    Task EnsureFolderAsync(string path, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken);
+    /// <summary>Appends a batch (MULTIAPPEND where offered). A refused keyword is retried without it; a refused message is reported, not thrown.</summary>
+    Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken);
+}
