@@ -7,7 +7,7 @@ namespace Runbook.Steps.Mail;
 /// A unit retries with backoff after a dropped connection (reconnect, re-read the destination, so never a duplicate);
 /// a unit that keeps failing or times out is recorded as failed and the next unit runs.
 /// </summary>
-internal sealed class AccountMigrator(IMailConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
+internal sealed class AccountMigrator(IAccountConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
 {
     public async Task<AccountResult> RunAsync(
         AccountDefinition account, FolderMapping rules, bool apply, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)

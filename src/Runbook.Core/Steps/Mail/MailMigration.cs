@@ -4,7 +4,7 @@ using Runbook.Plan.Model;
 namespace Runbook.Steps.Mail;
 
 /// <summary>Runs a pass over many accounts, a few at a time, after proving every login works.</summary>
-internal sealed class MailMigration(IMailConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
+internal sealed class MailMigration(IAccountConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
 {
     /// <summary>
     /// Logs in to both servers for every account before anything is written, so a wrong password or an unreachable

@@ -4,7 +4,7 @@ using Runbook.Plan.Model;
 namespace Runbook.Steps.Mail;
 
 /// <summary>Opens the old and new server for one account. The adapters decide IMAP or POP3 and TLS from the plan.</summary>
-internal interface IMailConnector
+internal interface IAccountConnector
 {
     Task<IMailSource> OpenSourceAsync(AccountDefinition account, CancellationToken cancellationToken);
     Task<IMailDestination> OpenDestinationAsync(AccountDefinition account, CancellationToken cancellationToken);
@@ -13,10 +13,10 @@ internal interface IMailConnector
 /// <summary>One account's pair of connections; reconnects after a dropped connection.</summary>
 internal sealed class MailSession : IAsyncDisposable
 {
-    private readonly IMailConnector _connector;
+    private readonly IAccountConnector _connector;
     private readonly AccountDefinition _account;
 
-    private MailSession(IMailConnector connector, AccountDefinition account, IMailSource source, IMailDestination destination)
+    private MailSession(IAccountConnector connector, AccountDefinition account, IMailSource source, IMailDestination destination)
     {
         _connector = connector;
         _account = account;
@@ -27,7 +27,7 @@ internal sealed class MailSession : IAsyncDisposable
     public IMailSource Source { get; private set; }
     public IMailDestination Destination { get; private set; }
 
-    public static async Task<MailSession> OpenAsync(IMailConnector connector, AccountDefinition account, CancellationToken cancellationToken)
+    public static async Task<MailSession> OpenAsync(IAccountConnector connector, AccountDefinition account, CancellationToken cancellationToken)
     {
         var source = await connector.OpenSourceAsync(account, cancellationToken);
         try
