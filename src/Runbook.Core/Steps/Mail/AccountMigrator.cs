@@ -1,3 +1,4 @@
+using Runbook.Errors;
 using Runbook.Plan.Model;
 
 namespace Runbook.Steps.Mail;
@@ -81,6 +82,11 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
                     await Task.Delay(TransientErrors.Backoff(attempt, options.RetryBackoff, options.MaxBackoff), time, cancellationToken);
                     continue;
                 }
+            }
+            catch (StepFailedException ex)
+            {
+                // The server refused this folder (NO/BAD): the next unit may well work.
+                error = ex.Message;
             }
 
             // The connection may be mid-command after a timeout or repeated failures: the next unit starts on a fresh one.
