@@ -32,6 +32,8 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
     public List<ReceivedCommand> Received { get; } = [];
 
+    public bool RefuseLogin { get; init; }
+
     /// <summary>When set, the server closes the connection once a command has received this many literal bytes.</summary>
     public int? CloseAfterLiteralBytes { get; init; }
 
@@ -99,7 +101,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     private IEnumerable<string>? Defaults(ReceivedCommand command) => command.Verb switch
     {
         "CAPABILITY" => [$"* CAPABILITY {Capabilities}", "TAG OK done"],
-        "AUTHENTICATE" or "LOGIN" => ["TAG OK logged in"],
+        "AUTHENTICATE" or "LOGIN" => [RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : "TAG OK logged in"],
         "LOGOUT" => ["* BYE bye", "TAG OK bye"],
         _ => null,
     };
