@@ -1,14 +1,47 @@
 using System.CommandLine;
+using Runbook.Cli.Commands;
+using Runbook.Errors;
 
 namespace Runbook.Cli;
 
 /// <summary>Builds the command tree. Each verb lives in Commands/ and stays thin: parse, call the library, print.</summary>
 internal static class RunbookApp
 {
-    public static async Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken cancellationToken)
+    private const string RootDetails = """
+        Write a plan (runbook init), check it (runbook validate), then run it step by step.
+        Exit codes: 0 success, 1 a step failed, 2 changes pending (plan --detailed-exitcode), 3 stopped at a wait,
+        64 usage, 65 invalid plan, 69 server unreachable, 75 lock held, 77 authentication failed, 130 cancelled.
+
+        Examples:
+          runbook init customers/acme.yaml
+          runbook validate customers/acme.yaml
+        """;
+
+    public static Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(args, time, CliConsole.System(), cancellationToken);
+
+    public static async Task<int> RunAsync(string[] args, TimeProvider time, CliConsole console, CancellationToken cancellationToken)
     {
         var root = new RootCommand("Runbook: move a domain's email from one server to another without losing a message.");
+        var details = new Dictionary<Command, string>
+        {
+            [ValidateCommand.Create(console)] = ValidateCommand.Details,
+            [SchemaCommand.Create(console)] = SchemaCommand.Details,
+            [InitCommand.Create(console)] = InitCommand.Details,
+        };
+        details[root] = RootDetails;
+        foreach (var verb in details.Keys.Where(c => c != root)) root.Subcommands.Add(verb);
+        ExamplesHelpAction.Install(root, details);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(cancellationToken: cancellationToken);
+        if (args.Length == 0) parse = root.Parse(["--help"]);
+        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await console.Error.WriteLineAsync($"runbook: {error.Message}");
+            await console.Error.WriteLineAsync("Try 'runbook --help' or 'runbook VERB --help'.");
+            return (int)ExitCode.Usage;
+        }
+        var code = await ErrorMapping.RunAsync(() => parse.InvokeAsync(configuration, cancellationToken), console.Error);
+        return args.Length == 0 ? (int)ExitCode.Usage : code;
     }
 }

@@ -1,0 +1,28 @@
+using Runbook.Errors;
+
+namespace Runbook.Cli;
+
+/// <summary>The one place where outcomes become process exit codes (documented in README.md).</summary>
+internal static class ErrorMapping
+{
+    public static ExitCode ExitCodeFor(Exception exception) => exception switch
+    {
+        RunbookException runbook => runbook.ExitCode,
+        OperationCanceledException => ExitCode.Cancelled,
+        _ => ExitCode.StepFailed,
+    };
+
+    /// <summary>Runs a verb; an exception becomes its exit code and a one-line message (never a stack trace).</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> action, TextWriter error)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (ex is RunbookException or OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync(ex is OperationCanceledException ? "runbook: cancelled" : $"runbook: {ex.Message}");
+            return (int)ExitCodeFor(ex);
+        }
+    }
+}

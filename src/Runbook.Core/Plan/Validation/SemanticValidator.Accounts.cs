@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using static Runbook.Plan.Validation.JsonRead;
+
+namespace Runbook.Plan.Validation;
+
+internal sealed partial class SemanticValidator
+{
+    private void CheckAccounts()
+    {
+        foreach (var (node, i) in Items(plan["accounts"]))
+        {
+            var path = PlanPath.Index("accounts", i);
+            if (Obj(node) is not { } account || account.ContainsKey("csv")) continue;
+            foreach (var key in new[] { "email", "old", "new" }.Where(k => !account.ContainsKey(k)))
+                ErrorAtKey(path, $"missing required key '{key}' (an account is {{email, old, new, groups}} or {{csv: path}})");
+            if (Str(account["email"]) is { } email && !emails.Add(email))
+                Error(PlanPath.Key(path, "email"), $"duplicate account '{email}'");
+            foreach (var (group, _) in Items(account["groups"]))
+            {
+                if (Str(group) is { } name) groups.Add(name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Plans live in git, so a password or key written in clear is an error. Runs before the schema so the message
+    /// says what to do instead of "expected a mapping"; the paths it reports are returned for the schema to skip.
+    /// </summary>
+    public static IEnumerable<string> CheckSecrets(JsonNode? node, string path, Loading.SourceMap map, Diagnostics diagnostics)
+    {
+        foreach (var (key, value) in Entries(node))
+        {
+            var child = PlanPath.Key(path, key);
+            if (key is "password" or "secret" && value is JsonValue)
+            {
+                var inCsv = map.ValueAt(child).File.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+                diagnostics.Error(map.ValueAt(child), child, inCsv
+                    ? $"a literal {key} in the CSV: write env:NAME or file:path (plans live in git)"
+                    : $"a literal {key} is not allowed (plans live in git): write {{env: NAME}} or {{file: path}}");
+                yield return child;
+                continue;
+            }
+            if (key is "password" or "secret" && value is JsonObject reference && (reference.ContainsKey("env") == reference.ContainsKey("file")))
+            {
+                diagnostics.Error(map.KeyAt(child), child, "a secret reference names exactly one of env: or file:");
+                continue;
+            }
+            foreach (var inner in CheckSecrets(value, child, map, diagnostics)) yield return inner;
+        }
+        foreach (var (item, i) in Items(node))
+        {
+            foreach (var inner in CheckSecrets(item, PlanPath.Index(path, i), map, diagnostics)) yield return inner;
+        }
+    }
+}
