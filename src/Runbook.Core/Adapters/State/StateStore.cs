@@ -53,9 +53,13 @@ internal sealed partial class StateStore : IAsyncDisposable
             return null;
         }
 
+        // A reader of a WAL database normally creates -wal and -shm files. With no -wal file, every commit is in the
+        // database file itself, so it is read as immutable and nothing is created. With one (an apply is running, or
+        // one was killed), the reader shares the writer's files, which exist already.
+        var immutable = !File.Exists(path + "-wal");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = path,
+            DataSource = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path,
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = false,
             DefaultTimeout = 30,
