@@ -21,9 +21,12 @@ internal sealed record MailStepParameters(
         return new MailStepParameters(SelectAccounts(plan, step, with["accounts"]), source, concurrency, batch);
     }
 
-    /// <summary>Accounts at once: the step's concurrency, capped by both servers' connection limits (one connection each per account).</summary>
+    /// <summary>
+    /// Accounts at once: the step's concurrency, capped by each server's connection limit. An account holds one
+    /// connection to the old server and two to the new one (MailKit for listing, the raw appender for APPEND).
+    /// </summary>
     public int Parallelism(RunbookPlan plan) =>
-        Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections)));
+        Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
 
     public MigrationOptions Options(string spoolDirectory) =>
         new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3 };

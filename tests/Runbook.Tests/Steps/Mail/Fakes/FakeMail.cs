@@ -73,6 +73,9 @@ internal sealed class FakeServer(string prefix, char separator)
     public Dictionary<string, FakeFolder> Folders { get; } = new(StringComparer.Ordinal);
     public int Writes { get; set; }
 
+    /// <summary>Folders whose listing never answers (a stuck server), to prove the per-folder timeout.</summary>
+    public HashSet<string> Hanging { get; } = [];
+
     public FakeFolder Folder(string name, string? specialUse = null)
     {
         if (!Folders.TryGetValue(name, out var folder))

@@ -18,11 +18,16 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         return Task.FromResult(new SourceFolderStatus(folder, pop3 ? 0 : f.UidValidity, f.Messages.Count, f.Messages.Sum(m => (long)m.Bytes.Length)));
     }
 
-    public Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
     {
         Listings++;
+        if (server.Hanging.Contains(folder))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
         var messages = server.Folders[folder].Messages.Where(m => pop3 || m.Uid > afterUid);
-        return Task.FromResult<IReadOnlyList<SourceMessage>>([.. messages.Select(m => FakeServer.ToSource(m, pop3))]);
+        return [.. messages.Select(m => FakeServer.ToSource(m, pop3))];
     }
 
     public async Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken)
