@@ -15,11 +15,14 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
     /// <summary>Paths already reported more precisely by another check (e.g. a literal password).</summary>
     public HashSet<string> Suppressed { get; } = new(StringComparer.Ordinal);
 
-    public void Validate(JsonObject plan)
+    /// <param name="csvRows">Indices of <c>accounts</c> read from CSV files: checked by <see cref="CsvAccountRules"/> instead.</param>
+    public void Validate(JsonObject plan, IReadOnlySet<int> csvRows)
     {
-        var root = JObject.Parse(plan.ToJsonString());
+        var accounts = plan["accounts"] as JsonArray;
+        var root = (JObject)NewtonsoftBridge.ToToken(plan, (array, i) => array == accounts && csvRows.Contains(i))!;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var error in Flatten(schema.Validate(root))) Report(error, null, seen);
+        if (accounts is not null && csvRows.Count > 0) new CsvAccountRules(schema, map, diagnostics).Check(accounts, csvRows);
 
         if (root["steps"] is not JArray steps) return;
         for (var i = 0; i < steps.Count; i++)
@@ -27,11 +30,8 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
             if (steps[i] is not JObject step || step["uses"] is not JValue { Type: JTokenType.String } uses) continue;
             if (!schema.Definitions.TryGetValue("with." + (string)uses!, out var withSchema)) continue;
             var with = step["with"];
-            if (with is not null && with.Type != JTokenType.Object)
-            {
-                diagnostics.Error(map.ValueAt(PlanPath.Key(PlanPath.Index("steps", i), "with")), PlanPath.Key(PlanPath.Index("steps", i), "with"), $"expected a mapping of {(string)uses!} parameters, got {Show(with)}");
-                continue;
-            }
+            // A with: that is not a mapping was reported by the main schema already.
+            if (with is not null && with.Type != JTokenType.Object) continue;
             // An absent with: still has to satisfy the kind's required parameters; such errors point at the step.
             var detachedPrefix = with is null ? PlanPath.Key(PlanPath.Index("steps", i), "with") : null;
             foreach (var error in Flatten(withSchema.Validate(with ?? new JObject()))) Report(error, detachedPrefix, seen);
@@ -102,6 +102,4 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
         for (var i = segments.Count - 1; i >= 0; i--) path = segments[i](path);
         return path;
     }
-
-    internal static string Show(JToken token) => SchemaMessages.Show(token);
 }
