@@ -40,12 +40,19 @@ internal sealed partial class PlanRunner
             records.TryGetValue(step.Id, out var record);
             try
             {
-                var context = Context(plan, step, new EngineStepState(stepStore, step.Id, readOnly: true), record, dryRun: true);
+                var approval = await ApprovalAsync(stepStore, step.Id, fingerprint, cancellationToken);
+                var context = Context(plan, step, new EngineStepState(stepStore, step.Id, readOnly: true), record, approval, dryRun: true);
                 lines.Add(line with { Notes = notes, Preview = await kinds[step.Id].PreviewAsync(context, cancellationToken) });
             }
             catch (RunbookException e)
             {
                 lines.Add(line with { Notes = notes, Error = e.Message, ErrorExitCode = e.ExitCode });
+            }
+#pragma warning disable CA1031 // A bug in one kind's dry run is reported on its line; the other steps still show theirs.
+            catch (Exception e) when (e is not OperationCanceledException and not DryRunWriteException)
+#pragma warning restore CA1031
+            {
+                lines.Add(line with { Notes = notes, Error = $"{e.GetType().Name}: {e.Message}", ErrorExitCode = ExitCode.StepFailed });
             }
         }
 

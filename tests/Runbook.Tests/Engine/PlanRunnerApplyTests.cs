@@ -42,7 +42,7 @@ public sealed class PlanRunnerApplyTests
     }
 
     [Fact]
-    public async Task Given_a_step_that_fails_retryably_twice_When_its_policy_allows_three_attempts_Then_it_succeeds_after_two_backoffs()
+    public async Task Given_a_step_that_fails_retryably_twice_When_its_policy_allows_three_attempts_Then_it_succeeds_after_two_doubling_backoffs()
     {
         using var h = new EngineHarness();
         var plan = h.NewPlan().Step("migrate", change: s => s with { Retry = new() { Attempts = 3, Backoff = TimeSpan.FromMinutes(5) } }).Build();
@@ -53,7 +53,7 @@ public sealed class PlanRunnerApplyTests
         var result = await h.ApplyAsync(plan);
 
         Assert.IsType<ApplyResult.Completed>(result);
-        Assert.Equal([start.AddMinutes(5), start.AddMinutes(10)], h.Sleeper.Sleeps);
+        Assert.Equal([start.AddMinutes(5), start.AddMinutes(15)], h.Sleeper.Sleeps); // 5 min, then doubled
         Assert.Equal(3, h.Destination.TotalWrites);
     }
 
@@ -121,6 +121,19 @@ public sealed class PlanRunnerApplyTests
         Assert.IsType<ApplyResult.Completed>(resumed);
         Assert.Equal(5, h.Destination.Writes.Count);
         Assert.All(h.Destination.Writes.Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public async Task Given_a_step_with_a_timeout_When_its_work_outlasts_it_on_the_clock_Then_it_fails_retryably_saying_so()
+    {
+        using var h = new EngineHarness();
+        var plan = h.NewPlan().Step("migrate", units: 3, change: s => s with { Timeout = TimeSpan.FromMinutes(10) }).Build();
+        h.Kind.BeforeUnit = (_, _) => h.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var result = await h.ApplyAsync(plan);
+
+        Assert.Equal(new ApplyResult.Failed("migrate", "timed out after 00:10:00", true), result);
+        Assert.Equal(1, h.Destination.TotalWrites); // unit 2 starts at minute 12, past the limit
     }
 
     [Fact]
