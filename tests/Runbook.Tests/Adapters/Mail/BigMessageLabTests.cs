@@ -53,6 +53,29 @@ public sealed class BigMessageLabTests(ITestOutputHelper output) : IDisposable
         Assert.True(meter.PeakGrowth < 10 * 1024 * 1024, $"live heap grew by {meter.PeakGrowth} bytes");
     }
 
+    [LabFact]
+    public async Task Given_a_30_MB_message_When_retrieved_over_pop3_Then_bytes_match_and_live_memory_stays_bounded()
+    {
+        var login = _lab.NewLogin();
+        var original = Path.Combine(_dir, "original.eml");
+        await WriteBigMessageAsync(original);
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [FileItem(original)]);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var meter = new HeapMeter();
+        var watch = Stopwatch.StartNew();
+
+        await using (var pop3 = await Runbook.Adapters.Mail.Pop3.Pop3MailSource.ConnectAsync(_lab.Old("pop3"), login, None))
+        {
+            var message = Assert.Single(await pop3.ListMessagesAsync("INBOX", 0, None));
+            await pop3.CopyRawAsync("INBOX", message, new MeteredStream(new HashingStream(sha), meter), None);
+        }
+        watch.Stop();
+
+        Assert.Equal(Sha256(original), Convert.ToHexString(sha.GetHashAndReset()));
+        output.WriteLine($"30 MB POP3 RETR: {watch.Elapsed.TotalSeconds:0.00} s, peak live heap growth {meter.PeakGrowth / 1048576.0:0.0} MB, allocated {meter.Allocated / 1048576.0:0.0} MB");
+        Assert.True(meter.PeakGrowth < 10 * 1024 * 1024, $"live heap grew by {meter.PeakGrowth} bytes");
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private async Task<string> ShaOfOnlyMessageAsync(MailLogin login)
