@@ -4,19 +4,21 @@ using Runbook.Adapters.Mail.Imap;
 using Xunit.Abstractions;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
 /// <summary>Adapter throughput, measured and printed, never asserted. Runs only with RUNBOOK_BENCH=1.</summary>
-[Collection(nameof(BigMessageLabTests))]
+[Collection("lab-memory")]
 [Trait("Category", "Bench")]
-public sealed class AdapterBenchTests(ITestOutputHelper output)
+public sealed class AdapterBenchTests(LabFixture fixture, ITestOutputHelper output)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     [BenchFact]
     public async Task Given_2000_small_messages_When_copied_with_batches_of_100_Then_throughput_is_printed()
     {
-        var lab = MailLab.Load();
+        var lab = new MailLab(fixture.Lab);
         var login = lab.NewLogin();
         var seed = Enumerable.Range(0, 2000).Select(i => Item([.. Crlf($"bench {i}", $"bench-{i}@x"), .. new byte[2000].Select(_ => (byte)'b')], ["Seen"])).ToList();
         foreach (var chunk in seed.Chunk(500))
@@ -68,9 +70,9 @@ internal sealed class BenchFactAttribute : FactAttribute
 {
     public BenchFactAttribute()
     {
-        if (Environment.GetEnvironmentVariable("RUNBOOK_BENCH") != "1" || MailLab.Find() is null)
+        if (Environment.GetEnvironmentVariable("RUNBOOK_BENCH") != "1")
         {
-            Skip = "benchmarks run with RUNBOOK_BENCH=1 and a running lab";
+            Skip = "benchmarks run with RUNBOOK_BENCH=1";
         }
     }
 }

@@ -6,22 +6,21 @@ using Runbook.Tests.Support;
 using Xunit.Abstractions;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
 /// <summary>Memory is measured process-wide, so nothing else may run alongside.</summary>
-[CollectionDefinition(nameof(BigMessageLabTests), DisableParallelization = true)]
-public sealed class BigMessageCollection;
-
-[Collection(nameof(BigMessageLabTests))]
+[Collection("lab-memory")]
 [Trait("Category", "Lab")]
-public sealed class BigMessageLabTests(ITestOutputHelper output) : IDisposable
+public sealed class BigMessageLabTests(LabFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const long MessageBytes = 30L * 1024 * 1024 + 12_345;
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
     private readonly string _dir = Directory.CreateTempSubdirectory("runbook-big-").FullName;
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_30_MB_message_When_copied_old_to_new_Then_bytes_match_and_live_memory_stays_bounded()
     {
         var login = _lab.NewLogin();
@@ -53,7 +52,7 @@ public sealed class BigMessageLabTests(ITestOutputHelper output) : IDisposable
         Assert.True(meter.PeakGrowth < 10 * 1024 * 1024, $"live heap grew by {meter.PeakGrowth} bytes");
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_30_MB_message_When_retrieved_over_pop3_Then_bytes_match_and_live_memory_stays_bounded()
     {
         var login = _lab.NewLogin();

@@ -4,15 +4,18 @@ using Runbook.Adapters.Mail;
 using Runbook.Adapters.Mail.Imap;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
+[Collection("lab")]
 [Trait("Category", "Lab")]
-public sealed class ImapLabTests
+public sealed class ImapLabTests(LabFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_old_courier_style_server_When_listing_Then_INBOX_prefix_and_dot_separator()
     {
         var login = _lab.NewLogin();
@@ -30,7 +33,7 @@ public sealed class ImapLabTests
         Assert.DoesNotContain(folders, f => f.FullName.Contains('&', StringComparison.Ordinal));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_new_server_When_listing_Then_slash_separator_and_special_use()
     {
         await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), _lab.NewLogin(), None);
@@ -45,7 +48,7 @@ public sealed class ImapLabTests
         Assert.True(destination.Capabilities.MultiAppend);
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_japanese_and_accented_paths_When_ensured_twice_Then_created_once_with_parents_and_encoded_on_the_wire()
     {
         var login = _lab.NewLogin();
@@ -61,13 +64,13 @@ public sealed class ImapLabTests
             Assert.Contains("Cartório", names);
             Assert.DoesNotContain(names, n => n.Contains('&', StringComparison.Ordinal));
         }
-        var maildir = Directory.GetDirectories(MailDir("new", login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        var maildir = Directory.GetDirectories(_lab.NewMaildir(login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         // Dovecot keeps mUTF-7 on disk: the folder named "Cartório" is stored as Cart&APM-rio, exactly once.
         Assert.Single(maildir, d => d == "Cart&APM-rio");
         Assert.DoesNotContain(maildir, d => d!.Contains("&-", StringComparison.Ordinal) || d.Contains("&APM-rio-", StringComparison.Ordinal));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_awkward_messages_When_copied_old_to_new_Then_bytes_flags_keywords_and_dates_survive()
     {
         var login = _lab.NewLogin();
@@ -88,7 +91,7 @@ public sealed class ImapLabTests
         Assert.Equal(Describe(before), Describe(after));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_message_with_bare_LF_When_stored_on_dovecot_Then_BODY_is_served_with_CRLF()
     {
         // Documents Dovecot 2.3's behaviour: it stores what it is given but FETCH BODY[] normalises bare LF to CRLF
@@ -102,7 +105,7 @@ public sealed class ImapLabTests
         Assert.Equal(System.Text.Encoding.ASCII.GetString(BareLf).Replace("\n", "\r\n", StringComparison.Ordinal), System.Text.Encoding.ASCII.GetString(served));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_messages_on_the_source_When_listed_and_read_Then_the_source_is_unchanged()
     {
         var login = _lab.NewLogin();
@@ -122,7 +125,7 @@ public sealed class ImapLabTests
         Assert.DoesNotContain("Seen", before, StringComparison.Ordinal);
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_identical_copies_When_listed_on_both_sides_Then_identities_agree()
     {
         var login = _lab.NewLogin();
@@ -172,7 +175,4 @@ public sealed class ImapLabTests
         await client.DisconnectAsync(true);
         return $"{count}: " + string.Join("; ", summaries.Select(s => $"{s.UniqueId} {s.Flags} {string.Join(',', s.Keywords)}"));
     }
-
-    private string MailDir(string server, MailLogin login) =>
-        Path.Combine(Path.GetDirectoryName(_lab.CaFile)!, "..", server, "mail", login.User, "Maildir");
 }
