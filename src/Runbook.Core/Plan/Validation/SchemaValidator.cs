@@ -64,7 +64,7 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
             ValidationErrorKind.NoAdditionalPropertiesAllowed => (map.KeyAt(path), UnknownKey(error.Property ?? "", actual)),
             ValidationErrorKind.PropertyRequired when token is JObject => (map.KeyAt(path), $"missing required key '{error.Property}'"),
             ValidationErrorKind.PropertyRequired => (null, ""),
-            _ => (map.ValueAt(path), SchemaMessages.Describe(error.Kind, actual, token)),
+            _ => (map.ValueAt(path), SchemaMessages.Describe(error.Kind, actual, PlanPath.IsSecret(path) ? null : token)),
         };
         if (at is null || !seen.Add(path + "\n" + message)) return;
         diagnostics.Error(at, path, message);
