@@ -41,8 +41,16 @@ internal static class MessageIdentity
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    /// <summary>Parses a raw header block (as fetched) into headers; stops at the blank line.</summary>
-    public static HeaderList ParseHeaders(Stream rawHeaderBlock) => HeaderList.Load(rawHeaderBlock);
+    /// <summary>
+    /// Parses a raw header block (as fetched) into headers, stopping at the blank line. Lenient on purpose: real mail
+    /// has mbox "From " lines, BOMs and broken fields, and identity must never fail, so unparsable lines are skipped.
+    /// </summary>
+    public static HeaderList ParseHeaders(Stream rawHeaderBlock)
+    {
+        using var copy = new MemoryStream();
+        rawHeaderBlock.CopyTo(copy);
+        return HeaderBlock.Parse(copy.GetBuffer().AsSpan(0, (int)copy.Length));
+    }
 
     private static string Collapse(string value)
     {
