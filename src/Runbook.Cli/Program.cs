@@ -1,3 +1,4 @@
 using Runbook.Cli;
 
-return await RunbookApp.RunAsync(args, TimeProvider.System, CancellationToken.None);
+using var interrupts = new Interrupts(Console.Error);
+return await RunbookApp.RunAsync(args, TimeProvider.System, interrupts.Token);

@@ -76,4 +76,14 @@ internal interface IMailDestination : IAsyncDisposable
     Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken);
     /// <summary>Appends a batch (MULTIAPPEND where offered). A refused keyword is retried without it; a refused message is reported, not thrown.</summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken);
+
+    /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
+    Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
+}
+
+/// <summary>Storage quota in bytes and messages; a null limit means that resource is not limited.</summary>
+internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long MessagesUsed)
+{
+    /// <summary>Bytes still free, or null when storage is not limited.</summary>
+    public long? StorageFreeBytes => StorageLimitBytes - StorageUsedBytes;
 }

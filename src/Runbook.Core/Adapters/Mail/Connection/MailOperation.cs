@@ -1,0 +1,32 @@
+using MailKit;
+using Runbook.Errors;
+
+namespace Runbook.Adapters.Mail.Connection;
+
+/// <summary>Runs one server operation and turns a lost connection into a retryable failure that names the server.</summary>
+internal static class MailOperation
+{
+    public static async Task<T> RunAsync<T>(MailEndpoint endpoint, string what, Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (MailConnectionErrors.IsConnectionLoss(e))
+        {
+            throw new StepFailedException($"{endpoint}: connection lost while {what}: will reconnect and retry", retryable: true, e);
+        }
+        catch (CommandException e)
+        {
+            // The server said NO/BAD: the connection is fine, retrying the same command will not help.
+            throw new StepFailedException($"{endpoint}: server refused {what}: {e.Message}", retryable: false, e);
+        }
+    }
+
+    public static Task RunAsync(MailEndpoint endpoint, string what, Func<Task> operation) =>
+        RunAsync(endpoint, what, async () =>
+        {
+            await operation();
+            return true;
+        });
+}

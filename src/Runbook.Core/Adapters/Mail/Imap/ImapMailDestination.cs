@@ -1,0 +1,131 @@
+using MailKit;
+using MailKit.Net.Imap;
+using Runbook.Adapters.Mail.Connection;
+using Runbook.Adapters.Mail.Raw;
+
+namespace Runbook.Adapters.Mail.Imap;
+
+/// <summary>
+/// The new server: folders and listings through MailKit, APPEND through <see cref="RawImapAppender"/> on a second
+/// connection, because MailKit's APPEND re-serialises the message and changes its bytes.
+/// </summary>
+internal sealed class ImapMailDestination : IMailDestination
+{
+    private readonly ImapClient _client;
+    private readonly MailEndpoint _endpoint;
+    private readonly MailLogin _login;
+    private RawImapConnection? _raw;
+
+    private ImapMailDestination(ImapClient client, MailEndpoint endpoint, MailLogin login)
+    {
+        _client = client;
+        _endpoint = endpoint;
+        _login = login;
+        var caps = client.Capabilities;
+        Capabilities = new DestinationCapabilities(
+            caps.HasFlag(ImapCapabilities.UidPlus), caps.HasFlag(ImapCapabilities.MultiAppend), caps.HasFlag(ImapCapabilities.SpecialUse),
+            caps.HasFlag(ImapCapabilities.Quota), client.AppendLimit, caps.HasFlag(ImapCapabilities.LiteralPlus));
+    }
+
+    public DestinationCapabilities Capabilities { get; }
+
+    public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
+    {
+        var client = new ImapClient();
+        try
+        {
+            await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
+            return new ImapMailDestination(client, endpoint, login);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(ImapNamespaces.Personal(_client));
+
+    public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, "listing folders", () => ImapNamespaces.ListAsync(_client, cancellationToken));
+
+    public Task EnsureFolderAsync(string path, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"creating folder {path}", async () =>
+        {
+            var ns = ImapNamespaces.Personal(_client);
+            IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
+            foreach (var name in ImapFolderPath.WithParents(path, ns))
+            {
+                // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
+                parent = await FindAsync(name, cancellationToken)
+                    ?? await parent.CreateAsync(name[(name.LastIndexOf(ns.Separator) + 1)..], isMessageFolder: true, cancellationToken)
+                    ?? throw new FolderNotFoundException(name);
+            }
+        });
+
+    public Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"listing messages of {path}", async () =>
+        {
+            var folder = await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken);
+            if (folder is null)
+            {
+                return (IReadOnlyList<DestinationMessage>)[];
+            }
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            if (folder.Count == 0)
+            {
+                return [];
+            }
+            var summaries = await folder.FetchAsync(0, -1, ImapSourceMapping.ListingRequest(), cancellationToken);
+            return summaries.Select(ImapSourceMapping.Message)
+                .Select(m => new DestinationMessage(m.Uid, m.MessageId, m.HeaderDigest, m.Size))
+                .ToList();
+        });
+
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+        var mailbox = ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client));
+        var raw = await RawAsync(cancellationToken);
+        try
+        {
+            return await new RawImapAppender(raw, Capabilities.AppendLimit).AppendAsync(mailbox, batch, cancellationToken);
+        }
+        finally
+        {
+            if (raw.Broken)
+            {
+                // The next append reconnects; the caller re-checks the destination before resending.
+                _raw = null;
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_raw is not null)
+        {
+            await _raw.DisposeAsync();
+        }
+        await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    }
+
+    private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>
+        _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
+
+    private async Task<IMailFolder?> FindAsync(string fullName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return fullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? _client.Inbox : await _client.GetFolderAsync(fullName, cancellationToken);
+        }
+        catch (FolderNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Runbook.Adapters.State;
+
+internal sealed partial class StateStore
+{
+    // Append only: a released version's script never changes; a new schema is a new entry.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE steps (
+            id TEXT PRIMARY KEY, position INTEGER NOT NULL, uses TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            first_started_at TEXT, started_at TEXT, finished_at TEXT, updated_at TEXT NOT NULL,
+            wait_until TEXT, wait_reason TEXT, error TEXT, outputs TEXT);
+        CREATE TABLE checkpoints (
+            step_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (step_id, key));
+        CREATE TABLE approvals (
+            step_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, approved_by TEXT NOT NULL, approved_at TEXT NOT NULL);
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, step_id TEXT, event TEXT NOT NULL,
+            message TEXT NOT NULL, detail TEXT);
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+        """,
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int SchemaVersion => Migrations.Length;
+
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);", cancellationToken);
+        var applied = (await QueryAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", r => r.GetInt32(0), cancellationToken))[0];
+        if (applied > Migrations.Length)
+        {
+            throw new Errors.UsageException($"the state database {Path} was written by a newer runbook (schema {applied}, this one knows {Migrations.Length})");
+        }
+
+        for (var version = applied + 1; version <= Migrations.Length; version++)
+        {
+            var script = Migrations[version - 1];
+            await InTransactionAsync(async t =>
+            {
+                await WriteAsync(t, script, cancellationToken);
+                await WriteAsync(t, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", cancellationToken, ("$v", version), ("$at", Now()));
+            }, cancellationToken);
+        }
+    }
+}

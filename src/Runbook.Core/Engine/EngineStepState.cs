@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Runbook.Adapters.State;
+
+namespace Runbook.Engine;
+
+/// <summary>A step's <see cref="IStepState"/> over the store; read-only (and possibly without any store) in dry runs.</summary>
+internal sealed class EngineStepState(StateStore? store, string stepId, bool readOnly) : IStepState
+{
+    public async Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) =>
+        store is null ? null : await store.GetCheckpointAsync(stepId, key, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, string>> GetCheckpointsAsync(string prefix, CancellationToken cancellationToken) =>
+        store is null ? new Dictionary<string, string>() : await store.GetCheckpointsAsync(stepId, prefix, cancellationToken);
+
+    public Task SetCheckpointAsync(string key, string value, CancellationToken cancellationToken) =>
+        Writable().SetCheckpointAsync(stepId, key, value, cancellationToken);
+
+    public async Task<JsonObject?> GetOutputsAsync(string otherStepId, CancellationToken cancellationToken)
+    {
+        if (store is null)
+        {
+            return null;
+        }
+
+        var steps = await store.GetStepsAsync(cancellationToken);
+        return steps.TryGetValue(otherStepId, out var record) && record.Status == StepStatus.Done ? record.Outputs?.DeepClone().AsObject() : null;
+    }
+
+    public Task RecordAsync(string message, JsonObject? detail, CancellationToken cancellationToken) =>
+        Writable().AppendJournalAsync(stepId, "effect", message, detail, cancellationToken);
+
+    private StateStore Writable() =>
+        readOnly || store is null
+            ? throw new DryRunWriteException($"step {stepId} tried to write state during a dry run")
+            : store;
+}

@@ -1,0 +1,94 @@
+using Runbook.Adapters.State;
+using Runbook.Plan.Model;
+
+namespace Runbook.Engine;
+
+internal sealed partial class PlanRunner
+{
+    /// <summary>
+    /// Runs the selected steps in order from the first one not done. Holds the state lock throughout; every transition
+    /// is committed before the next thing happens, so a kill at any point loses at most the unit in flight.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(RunbookPlan plan, ApplyOptions options, CancellationToken cancellationToken)
+    {
+        var (planned, kinds) = Resolve(plan);
+        var selected = Select(plan, options);
+        using var stateLock = StateLock.Acquire(options.StatePath, options.Command, _time, out var stale);
+        await using var store = await StateStore.OpenAsync(options.StatePath, _time, cancellationToken);
+        if (stale is not null)
+        {
+            observer.Notice($"took over a stale lock: {stale} is not running any more");
+            await store.AppendJournalAsync(null, "lock", $"took over a stale lock of {stale}", null, cancellationToken);
+        }
+
+        string? current = null;
+        try
+        {
+            if (await SyncAsync(plan, planned, options, store, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
+            var fingerprints = planned.ToDictionary(p => p.Id, p => p.Fingerprint, StringComparer.Ordinal);
+            int ran = 0, skipped = 0;
+            foreach (var step in selected)
+            {
+                current = step.Id;
+                var records = await store.GetStepsAsync(cancellationToken);
+                if (records[step.Id].Status == StepStatus.Done)
+                {
+                    observer.StepSkipped(step, "done");
+                    skipped++;
+                    continue;
+                }
+
+                if (await RunStepAsync(plan, step, kinds[step.Id], fingerprints[step.Id], store, options, cancellationToken) is { } stop)
+                {
+                    return stop;
+                }
+
+                ran++;
+            }
+
+            return new ApplyResult.Completed(ran, skipped);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled between transitions or while sleeping: the state already says where we are.
+            return new ApplyResult.Cancelled(current);
+        }
+    }
+
+    /// <summary>Brings the state in line with the plan; returns a refusal when the plan changed and that was not accepted.</summary>
+    private async Task<ApplyResult?> SyncAsync(RunbookPlan plan, IReadOnlyList<PlannedStep> planned, ApplyOptions options, StateStore store, CancellationToken cancellationToken)
+    {
+        var records = await store.GetStepsAsync(cancellationToken);
+        var diff = PlanDiff.Compare(planned, records);
+        if (diff.RequiresAcceptance && !options.AcceptPlanChange)
+        {
+            return new ApplyResult.PlanChanged(diff);
+        }
+
+        var moved = planned.Any(p => records.TryGetValue(p.Id, out var r) && r.Position != p.Position);
+        if (diff.Changes.Count > 0 || moved || await store.GetMetaAsync("plan_hash", cancellationToken) != plan.Hash)
+        {
+            var message = diff.RequiresAcceptance
+                ? $"plan change accepted; runs again: {string.Join(", ", diff.Invalidated)}"
+                : $"plan {plan.Name} recorded (hash {plan.Hash[..Math.Min(12, plan.Hash.Length)]})";
+            await store.SyncPlanAsync(plan.Name, plan.Hash, planned, diff.Invalidated, message, cancellationToken);
+            if (diff.RequiresAcceptance)
+            {
+                observer.Notice(message);
+            }
+        }
+
+        foreach (var record in (await store.GetStepsAsync(cancellationToken)).Values.Where(r => r.Status == StepStatus.Running))
+        {
+            // Only a process holding the lock marks a step running, and we hold it now: that apply died mid-step.
+            await store.MarkInterruptedAsync(record.Id, "the apply running this step stopped before it ended (killed or crashed); it resumes", cancellationToken);
+            observer.Notice($"step {record.Id} was interrupted by an earlier apply; it resumes");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+using Runbook.Adapters.Secrets;
+using Runbook.Adapters.State;
+using Runbook.Engine.Windows;
+using Runbook.Errors;
+using Runbook.Plan.Model;
+
+namespace Runbook.Engine;
+
+/// <summary>What the engine is built from; tests swap the clock, the sleeper and the step kinds.</summary>
+internal sealed record EngineServices
+{
+    public required StepKindRegistry Kinds { get; init; }
+    public required TimeProvider Time { get; init; }
+    public ISleeper? Sleeper { get; init; }
+    /// <summary>Secrets for a plan; default: environment variables and files beside the plan.</summary>
+    public Func<RunbookPlan, ISecretResolver>? Secrets { get; init; }
+    /// <summary>How often <c>apply --wait</c> looks again for something without a known time (an approval).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The engine: runs a plan's steps in order against the state, one transition per transaction, skipping what is done,
+/// stopping (or sleeping) at what waits. <c>plan</c> is <see cref="PreviewAsync"/>; <c>apply</c> is <see cref="ApplyAsync"/>.
+/// </summary>
+internal sealed partial class PlanRunner(EngineServices services, IRunObserver observer)
+{
+    private readonly TimeProvider _time = services.Time;
+    private readonly ISleeper _sleeper = services.Sleeper ?? new TimeProviderSleeper(services.Time);
+
+    /// <summary>The plan's steps with their kinds and fingerprints; an unknown kind or window is an invalid plan.</summary>
+    private (IReadOnlyList<PlannedStep> Planned, IReadOnlyDictionary<string, IStepKind> Kinds) Resolve(RunbookPlan plan)
+    {
+        var kinds = new Dictionary<string, IStepKind>(StringComparer.Ordinal);
+        var planned = new List<PlannedStep>();
+        var problems = new List<string>();
+        foreach (var (step, index) in plan.Steps.Select((s, i) => (s, i)))
+        {
+            if (!services.Kinds.TryGet(step.Uses, out var kind))
+            {
+                problems.Add($"{step.Location}: step {step.Id}: unknown step kind '{step.Uses}' (known: {string.Join(", ", services.Kinds.Names.Order(StringComparer.Ordinal))})");
+                continue;
+            }
+
+            if (step.Window is { } window && !plan.Windows.ContainsKey(window))
+            {
+                problems.Add($"{step.Location}: step {step.Id}: unknown window '{window}'");
+            }
+
+            kinds[step.Id] = kind;
+            planned.Add(new PlannedStep(step.Id, index, step.Uses, StepFingerprint.Compute(plan, step, kind)));
+        }
+
+        if (TimeZones.Find(plan.Timezone) is null)
+        {
+            problems.Add($"unknown time zone '{plan.Timezone}'");
+        }
+
+        return problems.Count > 0 ? throw new UsageException(string.Join(Environment.NewLine, problems), ExitCode.InvalidPlan) : (planned, kinds);
+    }
+
+    private StepContext Context(RunbookPlan plan, StepDefinition step, IStepState state, StepRecord? record, StepApproval? approval, bool dryRun) => new()
+    {
+        Plan = plan,
+        Step = step,
+        Time = _time,
+        State = state,
+        Secrets = services.Secrets?.Invoke(plan) ?? new PlanSecretResolver(plan),
+        Progress = new ObserverProgress(observer, step),
+        Log = new ObserverLog(observer, step),
+        DryRun = dryRun,
+        FirstStartedAt = record?.FirstStartedAt,
+        Attempt = record?.Attempts ?? 0,
+        Approval = approval,
+    };
+
+    /// <summary>The approval of the step's current definition; one given for an earlier definition does not count.</summary>
+    private static async Task<StepApproval?> ApprovalAsync(StateStore? store, string stepId, string fingerprint, CancellationToken cancellationToken) =>
+        store is not null && await store.GetApprovalAsync(stepId, cancellationToken) is { } a && a.Fingerprint == fingerprint
+            ? new StepApproval(a.ApprovedBy, a.ApprovedAt)
+            : null;
+
+    private sealed class ObserverProgress(IRunObserver observer, StepDefinition step) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress value) => observer.StepProgress(step, value);
+    }
+
+    private sealed class ObserverLog(IRunObserver observer, StepDefinition step) : IStepLog
+    {
+        public void Info(string message) => observer.StepLog(step, message, warning: false);
+        public void Warning(string message) => observer.StepLog(step, message, warning: true);
+    }
+}

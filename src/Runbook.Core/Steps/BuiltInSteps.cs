@@ -1,0 +1,11 @@
+using Runbook.Engine;
+
+namespace Runbook.Steps;
+
+/// <summary>The step kinds production runs with. Each kind's folder under Steps/ adds itself here.</summary>
+internal static class BuiltInSteps
+{
+    public static StepKindRegistry Create() => new([
+        new Pause.PauseStep(),
+    ]);
+}

@@ -1,0 +1,97 @@
+using Runbook.Errors;
+using Runbook.Plan.Model;
+
+namespace Runbook.Steps.Mail;
+
+/// <summary>
+/// One account's pass: map folders, then copy (or, in a dry run, count) each destination folder as one unit.
+/// A unit retries with backoff after a dropped connection (reconnect, re-read the destination, so never a duplicate);
+/// a unit that keeps failing or times out is recorded as failed and the next unit runs.
+/// </summary>
+internal sealed class AccountMigrator(IAccountConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
+{
+    public async Task<AccountResult> RunAsync(
+        AccountDefinition account, FolderMapping rules, bool apply, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
+    {
+        var log = new MigrationLog(progress);
+        await using var session = await MailSession.OpenAsync(connector, account, cancellationToken);
+        var map = await MapAsync(session, rules, cancellationToken);
+        if (!map.IsValid)
+        {
+            return new AccountResult { Account = account.Email, Routes = map.Routes, Problems = map.Problems };
+        }
+
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var destinationNamespace = await session.Destination.GetNamespaceAsync(cancellationToken);
+        foreach (var folder in await session.Destination.ListFoldersAsync(cancellationToken))
+        {
+            existing.Add(FolderMapper.Translate(folder, destinationNamespace, []) ?? folder.FullName);
+        }
+
+        var copier = new FolderCopier(session, account.Email, options, checkpoints, log);
+        var folders = new List<FolderResult>();
+        foreach (var unit in map.ByDestination())
+        {
+            var routes = unit.ToList();
+            folders.AddRange(await RunUnitAsync(session, copier, unit.Key, routes, existing.Contains(unit.Key), apply, cancellationToken));
+        }
+
+        return new AccountResult
+        {
+            Account = account.Email,
+            Routes = map.Routes,
+            Folders = folders,
+            Rejections = [.. log.Rejections],
+            Dropped = [.. log.Dropped],
+        };
+    }
+
+    internal static async Task<FolderMap> MapAsync(MailSession session, FolderMapping rules, CancellationToken cancellationToken)
+    {
+        var sourceNamespace = await session.Source.GetNamespaceAsync(cancellationToken);
+        var sourceFolders = await session.Source.ListFoldersAsync(cancellationToken);
+        var destinationNamespace = await session.Destination.GetNamespaceAsync(cancellationToken);
+        var destinationFolders = await session.Destination.ListFoldersAsync(cancellationToken);
+        return FolderMapper.Map(sourceFolders, sourceNamespace, destinationFolders, destinationNamespace, rules);
+    }
+
+    private async Task<IReadOnlyList<FolderResult>> RunUnitAsync(
+        MailSession session, FolderCopier copier, string destination, IReadOnlyList<FolderRoute> routes,
+        bool exists, bool apply, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var timeout = new CancellationTokenSource(options.FolderTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            string error;
+            try
+            {
+                await session.EnsureConnectedAsync(linked.Token);
+                return await copier.RunAsync(destination, routes, exists, apply, linked.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                error = $"timed out after {options.FolderTimeout}";
+            }
+            catch (Exception ex) when (TransientErrors.IsRetryable(ex))
+            {
+                error = $"{ex.GetType().Name}: {ex.Message}";
+                if (attempt < options.RetryAttempts)
+                {
+                    session.MarkBroken();
+                    await Task.Delay(TransientErrors.Backoff(attempt, options.RetryBackoff, options.MaxBackoff), time, cancellationToken);
+                    continue;
+                }
+            }
+            catch (StepFailedException ex)
+            {
+                // The server refused this folder (NO/BAD): the next unit may well work.
+                error = ex.Message;
+            }
+
+            // The connection may be mid-command after a timeout or repeated failures: the next unit starts on a fresh one.
+            session.MarkBroken();
+            return [.. routes.Select(r => new FolderResult { Account = copier.Account, Source = r.Source, Destination = r.Destination, Error = error })];
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Runbook.Adapters.Mail;
+using Runbook.Errors;
+using Runbook.Plan.Model;
+
+namespace Runbook.Steps.Mail;
+
+/// <summary>The <c>with:</c> parameters the mail steps share, read from the already schema-checked JSON.</summary>
+internal sealed record MailStepParameters(
+    IReadOnlyList<AccountDefinition> Accounts,
+    SourceProtocol Source,
+    int Concurrency,
+    int BatchSize)
+{
+    public static MailStepParameters From(RunbookPlan plan, StepDefinition step)
+    {
+        var with = step.With;
+        var source = with["source"]?.GetValue<string>() == "pop3" ? SourceProtocol.Pop3 : SourceProtocol.Imap;
+        var concurrency = with["concurrency"]?.GetValue<int>() ?? 4;
+        var batch = with["batch_size"]?.GetValue<int>() ?? 100;
+        return new MailStepParameters(SelectAccounts(plan, step, with["accounts"]), source, concurrency, batch);
+    }
+
+    /// <summary>
+    /// Accounts at once: the step's concurrency, capped by each server's connection limit. An account holds one
+    /// connection to the old server and two to the new one (MailKit for listing, the raw appender for APPEND).
+    /// </summary>
+    public int Parallelism(RunbookPlan plan) =>
+        Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
+
+    public MigrationOptions Options(string spoolDirectory) =>
+        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3 };
+
+    public static ServerDefinition Server(RunbookPlan plan, string role) =>
+        plan.Servers.TryGetValue(role, out var server)
+            ? server
+            : throw new UsageException($"the plan has no servers.{role}", ExitCode.InvalidPlan);
+
+    private static List<AccountDefinition> SelectAccounts(RunbookPlan plan, StepDefinition step, JsonNode? selection)
+    {
+        if (selection is JsonArray list)
+        {
+            var emails = list.Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var unknown = emails.Where(e => !plan.Accounts.Any(a => string.Equals(a.Email, e, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new UsageException($"step {step.Id}: unknown account(s) {string.Join(", ", unknown)}", ExitCode.InvalidPlan);
+            }
+
+            return [.. plan.Accounts.Where(a => emails.Contains(a.Email))];
+        }
+
+        var text = selection?.GetValue<string>() ?? "all";
+        if (text.StartsWith("group:", StringComparison.Ordinal))
+        {
+            var group = text["group:".Length..];
+            return [.. plan.Accounts.Where(a => a.Groups.Contains(group, StringComparer.Ordinal))];
+        }
+
+        return [.. plan.Accounts];
+    }
+}

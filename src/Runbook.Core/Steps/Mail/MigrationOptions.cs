@@ -1,0 +1,20 @@
+namespace Runbook.Steps.Mail;
+
+/// <summary>Tuning of a copy pass; defaults suit a shared-hosting source.</summary>
+internal sealed record MigrationOptions
+{
+    /// <summary>Accounts copied at the same time (further capped by each server's connection limit).</summary>
+    public int Concurrency { get; init; } = 4;
+    public int BatchSize { get; init; } = 100;
+    /// <summary>A batch is also cut at this many bytes, so the spool on disk stays bounded too.</summary>
+    public long BatchBytes { get; init; } = 64L * 1024 * 1024;
+    public int RetryAttempts { get; init; } = 4;
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>One folder taking longer than this fails that folder, not the run.</summary>
+    public TimeSpan FolderTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>Where message bytes are spooled between FETCH and APPEND.</summary>
+    public required string SpoolDirectory { get; init; }
+    /// <summary>The source is POP3: one folder, identity by UIDL plus content.</summary>
+    public bool Pop3 { get; init; }
+}

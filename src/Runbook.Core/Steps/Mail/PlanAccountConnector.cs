@@ -1,0 +1,30 @@
+using Runbook.Adapters.Mail;
+using Runbook.Engine;
+using Runbook.Errors;
+using Runbook.Plan.Model;
+
+namespace Runbook.Steps.Mail;
+
+/// <summary>Opens an account's connections from the plan: servers.old (IMAP or POP3) and servers.new (IMAP), secrets resolved on use.</summary>
+internal sealed class PlanAccountConnector(IMailConnector mail, RunbookPlan plan, ISecretResolver secrets, SourceProtocol protocol) : IAccountConnector
+{
+    public async Task<IMailSource> OpenSourceAsync(AccountDefinition account, CancellationToken cancellationToken)
+    {
+        var server = MailStepParameters.Server(plan, "old");
+        var endpoint = protocol == SourceProtocol.Pop3 ? server.Pop3 : server.Imap;
+        var login = new MailLogin(account.Old.User, await secrets.ResolveAsync(account.Old.Password, cancellationToken));
+        return await mail.OpenSourceAsync(protocol, Endpoint("old", endpoint, protocol.ToString().ToLowerInvariant()), login, cancellationToken);
+    }
+
+    public async Task<IMailDestination> OpenDestinationAsync(AccountDefinition account, CancellationToken cancellationToken)
+    {
+        var server = MailStepParameters.Server(plan, "new");
+        var login = new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken));
+        return await mail.OpenDestinationAsync(Endpoint("new", server.Imap, "imap"), login, cancellationToken);
+    }
+
+    public static MailEndpoint Endpoint(string role, Endpoint? endpoint, string protocol) =>
+        endpoint is null
+            ? throw new UsageException($"servers.{role} has no {protocol} endpoint", ExitCode.InvalidPlan)
+            : new MailEndpoint($"{role} {protocol}", endpoint);
+}

@@ -1,0 +1,27 @@
+namespace Runbook.Steps.MailPreflight;
+
+/// <summary>What preflight found for one account: problems stop the migration, notes are shown.</summary>
+internal sealed class AccountCheck(string account)
+{
+    public string Account { get; } = account;
+    public List<string> Problems { get; } = [];
+    public List<string> Notes { get; } = [];
+    public long SourceMessages { get; set; }
+    public long SourceBytes { get; set; }
+    public bool LoginRefused { get; set; }
+    public bool Unreachable { get; set; }
+
+    public static string Table(IReadOnlyList<AccountCheck> checks)
+    {
+        var lines = new List<string>();
+        foreach (var check in checks)
+        {
+            var state = check.Problems.Count == 0 ? "ok" : $"{check.Problems.Count} problem(s)";
+            lines.Add($"{check.Account,-32} {state}; {check.SourceMessages} messages, {Mail.MigrationReport.Bytes(check.SourceBytes)} on the old server");
+            lines.AddRange(check.Problems.Select(p => $"    ✗ {p}"));
+            lines.AddRange(check.Notes.Select(n => $"    · {n}"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using Runbook.Adapters.State;
+using Runbook.Engine;
+using Runbook.Tests.Support;
+
+namespace Runbook.Tests.Adapters.State;
+
+public sealed class StateStoreTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Given_no_state_When_opened_Then_the_file_is_private_to_the_user_in_WAL_mode_with_the_schema_version_recorded()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "s.db");
+
+        await using var store = await StateStore.OpenAsync(path, _time, CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + "-wal"));
+        await using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        await raw.OpenAsync();
+        await using var command = raw.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode; ";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT MAX(version) FROM schema_migrations";
+        Assert.Equal((long)StateStore.SchemaVersion, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Given_a_journal_When_something_tries_to_rewrite_it_Then_sqlite_refuses()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "s.db");
+        await using (var store = await StateStore.OpenAsync(path, _time, CancellationToken.None))
+        {
+            await store.AppendJournalAsync(null, "note", "first", null, CancellationToken.None);
+        }
+
+        await using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        await raw.OpenAsync();
+        await using var command = raw.CreateCommand();
+        command.CommandText = "UPDATE journal SET message = 'forged'";
+
+        var error = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+        Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_checkpoints_with_wildcard_characters_When_read_by_prefix_Then_only_true_prefixes_match()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await StateStore.OpenAsync(Path.Combine(dir.Path, "s.db"), _time, CancellationToken.None);
+        await store.SyncPlanAsync("p", "h", [new PlannedStep("m", 0, "x", "f")], [], "test", CancellationToken.None);
+        await store.SetCheckpointAsync("m", "a_b/INBOX", "10", CancellationToken.None);
+        await store.SetCheckpointAsync("m", "axb/INBOX", "20", CancellationToken.None);
+        await store.SetCheckpointAsync("m", "a_b/INBOX", "11", CancellationToken.None);
+
+        var found = await store.GetCheckpointsAsync("m", "a_b/", CancellationToken.None);
+
+        Assert.Equal(new Dictionary<string, string> { ["a_b/INBOX"] = "11" }, found);
+    }
+
+    [Fact]
+    public async Task Given_transitions_When_a_step_runs_and_finishes_Then_each_is_journaled_with_the_injected_time()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await StateStore.OpenAsync(Path.Combine(dir.Path, "s.db"), _time, CancellationToken.None);
+        await store.SyncPlanAsync("p", "h", [new PlannedStep("m", 0, "x", "f")], [], "recorded", CancellationToken.None);
+
+        await store.MarkRunningAsync("m", "started", CancellationToken.None);
+        _time.Advance(TimeSpan.FromMinutes(3));
+        await store.MarkDoneAsync("m", new() { ["n"] = 1 }, "done", CancellationToken.None);
+
+        var step = (await store.GetStepsAsync(CancellationToken.None))["m"];
+        Assert.Equal((StepStatus.Done, 1, _time.GetUtcNow(), """{"n":1}"""), (step.Status, step.Attempts, step.FinishedAt!.Value, step.Outputs!.ToJsonString()));
+        Assert.Equal(["plan", "started", "done"], (await store.ReadJournalAsync(CancellationToken.None)).Select(e => e.Event));
+    }
+}

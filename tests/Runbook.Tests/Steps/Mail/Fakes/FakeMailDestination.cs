@@ -1,0 +1,72 @@
+using Runbook.Adapters.Mail;
+
+namespace Runbook.Tests.Steps.Mail.Fakes;
+
+/// <summary>A fake new server: stores exact bytes, can refuse large messages and keywords, can drop the connection mid-APPEND.</summary>
+internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBehaviour behaviour) : IMailDestination
+{
+    public DestinationCapabilities Capabilities { get; } = new(true, true, true, false, behaviour.AppendLimit, true);
+
+    public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(server.Namespace);
+
+    public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) => Task.FromResult(server.List());
+
+    public Task EnsureFolderAsync(string path, CancellationToken cancellationToken)
+    {
+        server.Folder(path);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken)
+    {
+        behaviour.DestinationListings++;
+        return Task.FromResult<IReadOnlyList<DestinationMessage>>(
+            [.. server.Folders[path].Messages.Select(m => new DestinationMessage(m.Uid, m.MessageId, m.Digest, m.Bytes.Length))]);
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)
+    {
+        var folder = server.Folders[path];
+        var results = new List<AppendResult>();
+        foreach (var item in batch)
+        {
+            if (behaviour.DropConnectionAfter is { } n && behaviour.Appended >= n)
+            {
+                behaviour.DropConnectionAfter = null;
+                throw new IOException("connection reset by peer (fake)");
+            }
+
+            if (behaviour.MaxMessageSize is { } max && item.Size > max)
+            {
+                results.Add(new AppendResult(item, AppendStatus.Rejected, null, "[TOOBIG] message too large", []));
+                continue;
+            }
+
+            using var stream = item.OpenContent();
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy, cancellationToken);
+            var dropped = item.Keywords.Where(behaviour.RefusedKeywords.Contains).ToList();
+            var stored = folder.AddBytes(copy.ToArray(), item.Source.MessageId,
+                item.Flags, [.. item.Keywords.Except(dropped)], item.InternalDate);
+            server.Writes++;
+            behaviour.Appended++;
+            results.Add(new AppendResult(item, AppendStatus.Stored, stored.Uid, null, dropped));
+        }
+
+        return results;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Knobs and counters shared by every connection to one fake destination.</summary>
+internal sealed class FakeDestinationBehaviour
+{
+    public long? AppendLimit { get; init; }
+    public long? MaxMessageSize { get; init; }
+    public HashSet<string> RefusedKeywords { get; init; } = [];
+    /// <summary>Throws once, after this many messages in total were stored, as a reset connection would.</summary>
+    public int? DropConnectionAfter { get; set; }
+    public int Appended { get; set; }
+    public int DestinationListings { get; set; }
+}

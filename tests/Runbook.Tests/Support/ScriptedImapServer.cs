@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Runbook.Tests.Support;
+
+/// <summary>A command as the fake server received it: text with literals shown as {n}, and the literals' exact bytes.</summary>
+internal sealed record ReceivedCommand(string Tag, string Text, IReadOnlyList<byte[]> Literals)
+{
+    public string Verb => Text.Split(' ')[0].ToUpperInvariant();
+}
+
+/// <summary>
+/// A hand-written IMAP server for one plain-text connection: greets, reads commands (LITERAL+ and synchronising
+/// literals) and answers with the lines <c>respond</c> returns ("TAG" is replaced by the command's tag).
+/// </summary>
+internal sealed class ScriptedImapServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Func<ReceivedCommand, IEnumerable<string>> _respond;
+    private readonly Task _serving;
+
+    public ScriptedImapServer(string capabilities, Func<ReceivedCommand, IEnumerable<string>> respond)
+    {
+        Capabilities = capabilities;
+        _respond = respond;
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public string Capabilities { get; }
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public List<ReceivedCommand> Received { get; } = [];
+
+    public bool RefuseLogin { get; init; }
+
+    /// <summary>When set, the server closes the connection once a command has received this many literal bytes.</summary>
+    public int? CloseAfterLiteralBytes { get; init; }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        try
+        {
+            await _serving;
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+        {
+            // The client went away; the test already has what it needs.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        using var client = await _listener.AcceptTcpClientAsync();
+        var stream = client.GetStream();
+        var reader = new ByteReader(stream);
+        await Send(stream, "* OK fake ready");
+        while (await reader.ReadLineAsync() is { } first)
+        {
+            var (tag, rest) = Split(first);
+            var text = new StringBuilder();
+            var literals = new List<byte[]>();
+            var line = rest;
+            while (true)
+            {
+                var open = line.LastIndexOf('{');
+                if (!line.EndsWith('}') || open < 0)
+                {
+                    text.Append(line);
+                    break;
+                }
+                var spec = line[(open + 1)..^1];
+                var size = int.Parse(spec.TrimEnd('+'), System.Globalization.CultureInfo.InvariantCulture);
+                text.Append(line[..open]).Append('{').Append(size).Append('}');
+                if (!spec.EndsWith('+'))
+                {
+                    await Send(stream, "+ go ahead");
+                }
+                if (CloseAfterLiteralBytes is { } cut && size >= cut)
+                {
+                    await reader.ReadBytesAsync(cut);
+                    return;
+                }
+                literals.Add(await reader.ReadBytesAsync(size));
+                line = await reader.ReadLineAsync() ?? "";
+            }
+            var command = new ReceivedCommand(tag, text.ToString(), literals);
+            Received.Add(command);
+            foreach (var reply in Defaults(command) ?? _respond(command))
+            {
+                await Send(stream, reply.Replace("TAG", tag, StringComparison.Ordinal));
+            }
+            if (command.Verb == "LOGOUT")
+            {
+                return;
+            }
+        }
+    }
+
+    private IEnumerable<string>? Defaults(ReceivedCommand command) => command.Verb switch
+    {
+        "CAPABILITY" => [$"* CAPABILITY {Capabilities}", "TAG OK done"],
+        "AUTHENTICATE" or "LOGIN" => [RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : "TAG OK logged in"],
+        "LOGOUT" => ["* BYE bye", "TAG OK bye"],
+        _ => null,
+    };
+
+    private static (string Tag, string Remainder) Split(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        return (line[..space], line[(space + 1)..]);
+    }
+
+    private static async Task Send(Stream stream, string line)
+    {
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(line + "\r\n"));
+        await stream.FlushAsync();
+    }
+
+    private sealed class ByteReader(Stream stream)
+    {
+        public async Task<string?> ReadLineAsync()
+        {
+            var bytes = new List<byte>();
+            var one = new byte[1];
+            while (await stream.ReadAsync(one) == 1)
+            {
+                if (one[0] == '\n')
+                {
+                    return Encoding.UTF8.GetString([.. bytes]).TrimEnd('\r');
+                }
+                bytes.Add(one[0]);
+            }
+            return null;
+        }
+
+        public async Task<byte[]> ReadBytesAsync(int count)
+        {
+            var buffer = new byte[count];
+            await stream.ReadExactlyAsync(buffer);
+            return buffer;
+        }
+    }
+}
