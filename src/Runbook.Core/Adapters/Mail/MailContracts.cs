@@ -81,8 +81,8 @@ internal interface IMailDestination : IAsyncDisposable
     Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
 }
 
-/// <summary>Storage quota in bytes and messages; a null limit means that resource is not limited.</summary>
-internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long MessagesUsed)
+/// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>
+internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long? MessagesUsed)
 {
     /// <summary>Bytes still free, or null when storage is not limited.</summary>
     public long? StorageFreeBytes => StorageLimitBytes - StorageUsedBytes;

@@ -49,6 +49,21 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_the_new_servers_quota_When_read_Then_limit_and_usage_are_in_bytes()
+    {
+        var login = _lab.NewLogin();
+        await SeedAsync(_lab.New("imap"), login, "INBOX", [Item(Crlf("counted"))]);
+        await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), login, None);
+
+        var quota = await destination.GetQuotaAsync(None);
+
+        Assert.NotNull(quota);
+        Assert.Equal(10L * 1024 * 1024 * 1024, quota.StorageLimitBytes);
+        Assert.Null(quota.MessageLimit);
+        Assert.InRange(quota.StorageUsedBytes, 1, 4096);
+    }
+
+    [Fact]
     public async Task Given_japanese_and_accented_paths_When_ensured_twice_Then_created_once_with_parents_and_encoded_on_the_wire()
     {
         var login = _lab.NewLogin();
