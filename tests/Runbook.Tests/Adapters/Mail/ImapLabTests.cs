@@ -107,6 +107,24 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_small_and_large_messages_When_copied_many_at_once_Then_each_gets_exactly_its_own_bytes()
+    {
+        var login = _lab.NewLogin();
+        byte[] large = [.. Crlf("large", "large@x"), .. Enumerable.Repeat((byte)'z', 1_500_000)];
+        byte[][] contents = [NoFinalNewline, large, Bom, DotLines, Crlf("plain")];
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [.. contents.Select(c => Item(c))]);
+        await using var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None);
+        var messages = await source.ListMessagesAsync("INBOX", 0, None);
+        var copies = messages.ToDictionary(m => m.Uid, _ => new MemoryStream());
+
+        await ((IMailSource)source).CopyRawManyAsync("INBOX", messages, m => new KeepOpen(copies[m.Uid]), None);
+
+        var singles = await BodiesAsync(_lab.Old("imap"), login, "INBOX");
+        Assert.Equal(singles.OrderBy(p => p.Key).Select(p => Sha(p.Value)), copies.OrderBy(p => p.Key).Select(p => Sha(p.Value.ToArray())));
+        Assert.Contains(Sha(large), copies.Values.Select(c => Sha(c.ToArray())));
+    }
+
+    [Fact]
     public async Task Given_a_message_with_bare_LF_When_stored_on_dovecot_Then_BODY_is_served_with_CRLF()
     {
         // Documents Dovecot 2.3's behaviour: it stores what it is given but FETCH BODY[] normalises bare LF to CRLF
@@ -129,10 +147,12 @@ public sealed class ImapLabTests(LabFixture fixture)
 
         await using (var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None))
         {
-            foreach (var message in await source.ListMessagesAsync("INBOX", 0, None))
+            var messages = await source.ListMessagesAsync("INBOX", 0, None);
+            foreach (var message in messages)
             {
                 await source.CopyRawAsync("INBOX", message, Stream.Null, None);
             }
+            await source.CopyRawManyAsync("INBOX", messages, _ => Stream.Null, None);
             await source.GetStatusAsync("INBOX", None);
         }
 

@@ -16,6 +16,11 @@ internal static class MailOperation
         {
             throw new StepFailedException($"{endpoint}: connection lost while {what}: will reconnect and retry", retryable: true, e);
         }
+        catch (MessageNotFoundException e)
+        {
+            // Deleted on the source while we worked: a fresh listing will no longer include it.
+            throw new StepFailedException($"{endpoint}: message gone while {what} ({e.Message}): list the folder again", retryable: true, e);
+        }
         catch (CommandException e)
         {
             // The server said NO/BAD: the connection is fine, retrying the same command will not help.
