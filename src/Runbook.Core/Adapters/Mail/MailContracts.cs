@@ -41,6 +41,19 @@ internal interface IMailSource : IAsyncDisposable
     Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken);
     /// <summary>Writes the message's exact bytes (as fetched, BODY.PEEK[] / RETR) to <paramref name="destination"/>, streamed.</summary>
     Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies several messages' exact bytes, each into the stream <paramref name="openDestination"/> returns for it
+    /// (written, then disposed by the adapter). IMAP fetches small messages in one pipelined FETCH; the default copies one by one.
+    /// </summary>
+    async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await using var destination = openDestination(message);
+            await CopyRawAsync(folder, message, destination, cancellationToken);
+        }
+    }
 }
 
 /// <summary>One message to append: its exact bytes come from <see cref="OpenContent"/>.</summary>
@@ -81,8 +94,8 @@ internal interface IMailDestination : IAsyncDisposable
     Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
 }
 
-/// <summary>Storage quota in bytes and messages; a null limit means that resource is not limited.</summary>
-internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long MessagesUsed)
+/// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>
+internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long? MessagesUsed)
 {
     /// <summary>Bytes still free, or null when storage is not limited.</summary>
     public long? StorageFreeBytes => StorageLimitBytes - StorageUsedBytes;

@@ -49,6 +49,21 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_the_new_servers_quota_When_read_Then_limit_and_usage_are_in_bytes()
+    {
+        var login = _lab.NewLogin();
+        await SeedAsync(_lab.New("imap"), login, "INBOX", [Item(Crlf("counted"))]);
+        await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), login, None);
+
+        var quota = await destination.GetQuotaAsync(None);
+
+        Assert.NotNull(quota);
+        Assert.Equal(10L * 1024 * 1024 * 1024, quota.StorageLimitBytes);
+        Assert.Null(quota.MessageLimit);
+        Assert.InRange(quota.StorageUsedBytes, 1, 4096);
+    }
+
+    [Fact]
     public async Task Given_japanese_and_accented_paths_When_ensured_twice_Then_created_once_with_parents_and_encoded_on_the_wire()
     {
         var login = _lab.NewLogin();
@@ -64,6 +79,7 @@ public sealed class ImapLabTests(LabFixture fixture)
             Assert.Contains("Cartório", names);
             Assert.DoesNotContain(names, n => n.Contains('&', StringComparison.Ordinal));
         }
+        Assert.Contains("送信済みアイテム/下書き", await SubscribedAsync(login));
         var maildir = Directory.GetDirectories(_lab.NewMaildir(login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         // Dovecot keeps mUTF-7 on disk: the folder named "Cartório" is stored as Cart&APM-rio, exactly once.
         Assert.Single(maildir, d => d == "Cart&APM-rio");
@@ -92,6 +108,24 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_small_and_large_messages_When_copied_many_at_once_Then_each_gets_exactly_its_own_bytes()
+    {
+        var login = _lab.NewLogin();
+        byte[] large = [.. Crlf("large", "large@x"), .. Enumerable.Repeat((byte)'z', 1_500_000)];
+        byte[][] contents = [NoFinalNewline, large, Bom, DotLines, Crlf("plain")];
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [.. contents.Select(c => Item(c))]);
+        await using var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None);
+        var messages = await source.ListMessagesAsync("INBOX", 0, None);
+        var copies = messages.ToDictionary(m => m.Uid, _ => new MemoryStream());
+
+        await ((IMailSource)source).CopyRawManyAsync("INBOX", messages, m => new KeepOpen(copies[m.Uid]), None);
+
+        var singles = await BodiesAsync(_lab.Old("imap"), login, "INBOX");
+        Assert.Equal(singles.OrderBy(p => p.Key).Select(p => Sha(p.Value)), copies.OrderBy(p => p.Key).Select(p => Sha(p.Value.ToArray())));
+        Assert.Contains(Sha(large), copies.Values.Select(c => Sha(c.ToArray())));
+    }
+
+    [Fact]
     public async Task Given_a_message_with_bare_LF_When_stored_on_dovecot_Then_BODY_is_served_with_CRLF()
     {
         // Documents Dovecot 2.3's behaviour: it stores what it is given but FETCH BODY[] normalises bare LF to CRLF
@@ -114,10 +148,12 @@ public sealed class ImapLabTests(LabFixture fixture)
 
         await using (var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None))
         {
-            foreach (var message in await source.ListMessagesAsync("INBOX", 0, None))
+            var messages = await source.ListMessagesAsync("INBOX", 0, None);
+            foreach (var message in messages)
             {
                 await source.CopyRawAsync("INBOX", message, Stream.Null, None);
             }
+            await source.CopyRawManyAsync("INBOX", messages, _ => Stream.Null, None);
             await source.GetStatusAsync("INBOX", None);
         }
 
@@ -174,5 +210,15 @@ public sealed class ImapLabTests(LabFixture fixture)
         var count = client.Inbox.Count;
         await client.DisconnectAsync(true);
         return $"{count}: " + string.Join("; ", summaries.Select(s => $"{s.UniqueId} {s.Flags} {string.Join(',', s.Keywords)}"));
+    }
+
+    private async Task<IReadOnlyList<string>> SubscribedAsync(MailLogin login)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", _lab.Port("new", "imap"), MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(login.User, login.Password);
+        var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], StatusItems.None, subscribedOnly: true);
+        await client.DisconnectAsync(true);
+        return folders.Select(f => f.FullName).ToList();
     }
 }

@@ -56,10 +56,7 @@ internal sealed class ImapMailDestination : IMailDestination
             IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
             foreach (var name in ImapFolderPath.WithParents(path, ns))
             {
-                // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
-                parent = await FindAsync(name, cancellationToken)
-                    ?? await parent.CreateAsync(name[(name.LastIndexOf(ns.Separator) + 1)..], isMessageFolder: true, cancellationToken)
-                    ?? throw new FolderNotFoundException(name);
+                parent = await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, name[(name.LastIndexOf(ns.Separator) + 1)..], cancellationToken);
             }
         });
 
@@ -105,6 +102,19 @@ internal sealed class ImapMailDestination : IMailDestination
         }
     }
 
+    public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, "reading the quota", async () =>
+        {
+            if (!Capabilities.Quota)
+            {
+                return null;
+            }
+            var quota = await _client.Inbox.GetQuotaAsync(cancellationToken);
+            // IMAP counts STORAGE in units of 1024 octets (RFC 9208).
+            return (MailQuota?)new MailQuota(
+                quota.StorageLimit * 1024L, (quota.CurrentStorageSize ?? 0) * 1024L, quota.MessageLimit, quota.CurrentMessageCount);
+        });
+
     public async ValueTask DisposeAsync()
     {
         if (_raw is not null)
@@ -112,6 +122,15 @@ internal sealed class ImapMailDestination : IMailDestination
             await _raw.DisposeAsync();
         }
         await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    }
+
+    private static async Task<IMailFolder> CreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)
+    {
+        // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
+        var created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken) ?? throw new FolderNotFoundException(name);
+        // Many mail clients show only subscribed folders; a migrated folder must not look lost.
+        await created.SubscribeAsync(cancellationToken);
+        return created;
     }
 
     private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>

@@ -85,6 +85,34 @@ internal sealed class ImapMailSource : IMailSource
             }
         });
 
+    /// <summary>Messages up to <see cref="ChunkSize"/> come in one UID FETCH BODY.PEEK[] (MailKit holds each only while it is written); larger ones stream in chunks.</summary>
+    public Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading {messages.Count} messages of {folder}", async () =>
+        {
+            var small = messages.Where(m => m.Size <= ChunkSize).ToDictionary(m => m.Uid);
+            if (small.Count > 0)
+            {
+                var open = (ImapFolder)await ExamineAsync(folder, refresh: false, cancellationToken);
+                var uids = small.Keys.Order().Select(uid => new UniqueId(open.UidValidity, uid)).ToList();
+                var written = 0;
+                await open.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
+                {
+                    await using var destination = openDestination(small[uid.Id]);
+                    await stream.CopyToAsync(destination, token);
+                    written++;
+                }, cancellationToken);
+                if (written != small.Count)
+                {
+                    throw new MessageNotFoundException($"{small.Count - written} of {small.Count} requested messages");
+                }
+            }
+            foreach (var large in messages.Where(m => m.Size > ChunkSize))
+            {
+                await using var destination = openDestination(large);
+                await CopyRawAsync(folder, large, destination, cancellationToken);
+            }
+        });
+
     public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);
 
     /// <summary>Opens the folder read-only; <paramref name="refresh"/> re-EXAMINEs so counts include mail that arrived since (delta sync).</summary>
