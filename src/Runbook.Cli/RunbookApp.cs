@@ -35,7 +35,8 @@ internal static class RunbookApp
         var parse = root.Parse(args);
         if (args.Length == 0) parse = root.Parse(["--help"]);
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
-        if (parse.Errors.Count > 0)
+        // --help wins over a missing argument: "runbook validate --help" must teach, not complain.
+        if (parse.Errors.Count > 0 && parse.Action is not ExamplesHelpAction)
         {
             foreach (var error in parse.Errors) await console.Error.WriteLineAsync($"runbook: {error.Message}");
             await console.Error.WriteLineAsync("Try 'runbook --help' or 'runbook VERB --help'.");

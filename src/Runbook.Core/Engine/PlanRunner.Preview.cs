@@ -40,7 +40,8 @@ internal sealed partial class PlanRunner
             records.TryGetValue(step.Id, out var record);
             try
             {
-                var context = Context(plan, step, new EngineStepState(stepStore, step.Id, readOnly: true), record, dryRun: true);
+                var approval = await ApprovalAsync(stepStore, step.Id, fingerprint, cancellationToken);
+                var context = Context(plan, step, new EngineStepState(stepStore, step.Id, readOnly: true), record, approval, dryRun: true);
                 lines.Add(line with { Notes = notes, Preview = await kinds[step.Id].PreviewAsync(context, cancellationToken) });
             }
             catch (RunbookException e)

@@ -38,7 +38,8 @@ internal sealed partial class PlanRunner
             await store.MarkRunningAsync(step.Id, $"{step.Uses} started", cancellationToken);
             var record = (await store.GetStepsAsync(cancellationToken))[step.Id];
             observer.StepStarting(step, record.Attempts);
-            var (outcome, exitCode) = await InvokeAsync(plan, step, kind, record, store, cancellationToken);
+            var approval = await ApprovalAsync(store, step.Id, fingerprint, cancellationToken);
+            var (outcome, exitCode) = await InvokeAsync(plan, step, kind, record, approval, store, cancellationToken);
             if (outcome is null)
             {
                 await store.MarkInterruptedAsync(step.Id, "cancelled (Ctrl+C); it resumes on the next apply", CancellationToken.None);
@@ -61,9 +62,11 @@ internal sealed partial class PlanRunner
 
                     continue;
                 case StepOutcome.Failed failed when failed.Retryable && ++failures < step.Retry.Attempts:
-                    await store.AppendJournalAsync(step.Id, "retry", $"{failed.Message}; retrying in {step.Retry.Backoff} (failure {failures} of {step.Retry.Attempts})", null, CancellationToken.None);
-                    observer.Notice($"step {step.Id}: {failed.Message}; retrying in {step.Retry.Backoff}");
-                    await _sleeper.SleepUntilAsync(_time.GetUtcNow() + step.Retry.Backoff, cancellationToken);
+                    // The backoff doubles after each failure, so a throttling server gets more and more room.
+                    var backoff = step.Retry.Backoff * Math.Pow(2, failures - 1);
+                    await store.AppendJournalAsync(step.Id, "retry", $"{failed.Message}; retrying in {backoff} (failure {failures} of {step.Retry.Attempts})", null, CancellationToken.None);
+                    observer.Notice($"step {step.Id}: {failed.Message}; retrying in {backoff}");
+                    await _sleeper.SleepUntilAsync(_time.GetUtcNow() + backoff, cancellationToken);
                     continue;
                 case StepOutcome.Failed failed:
                     await store.MarkFailedAsync(step.Id, failed.Message, failed.Retryable, CancellationToken.None);
@@ -91,13 +94,13 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Calls the kind; the outcome is null when the user cancelled. Exceptions become failed outcomes.</summary>
-    private async Task<(StepOutcome? Outcome, ExitCode ExitCode)> InvokeAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, StepRecord record, StateStore store, CancellationToken cancellationToken)
+    private async Task<(StepOutcome? Outcome, ExitCode ExitCode)> InvokeAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, StepRecord record, StepApproval? approval, StateStore store, CancellationToken cancellationToken)
     {
         using var timeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var context = Context(plan, step, new EngineStepState(store, step.Id, readOnly: false), record, dryRun: false);
+            var context = Context(plan, step, new EngineStepState(store, step.Id, readOnly: false), record, approval, dryRun: false);
             return (await kind.ApplyAsync(context, linked.Token), ExitCode.StepFailed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

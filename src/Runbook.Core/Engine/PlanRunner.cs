@@ -58,7 +58,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         return problems.Count > 0 ? throw new UsageException(string.Join(Environment.NewLine, problems), ExitCode.InvalidPlan) : (planned, kinds);
     }
 
-    private StepContext Context(RunbookPlan plan, StepDefinition step, IStepState state, StepRecord? record, bool dryRun) => new()
+    private StepContext Context(RunbookPlan plan, StepDefinition step, IStepState state, StepRecord? record, StepApproval? approval, bool dryRun) => new()
     {
         Plan = plan,
         Step = step,
@@ -70,7 +70,14 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         DryRun = dryRun,
         FirstStartedAt = record?.FirstStartedAt,
         Attempt = record?.Attempts ?? 0,
+        Approval = approval,
     };
+
+    /// <summary>The approval of the step's current definition; one given for an earlier definition does not count.</summary>
+    private static async Task<StepApproval?> ApprovalAsync(StateStore? store, string stepId, string fingerprint, CancellationToken cancellationToken) =>
+        store is not null && await store.GetApprovalAsync(stepId, cancellationToken) is { } a && a.Fingerprint == fingerprint
+            ? new StepApproval(a.ApprovedBy, a.ApprovedAt)
+            : null;
 
     private sealed class ObserverProgress(IRunObserver observer, StepDefinition step) : IProgress<StepProgress>
     {

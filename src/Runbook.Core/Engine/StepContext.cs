@@ -25,7 +25,13 @@ internal sealed record StepContext
 
     /// <summary>1 on the first apply of this step, counting every run since the last reset.</summary>
     public int Attempt { get; init; }
+
+    /// <summary>Who approved this step's current definition with <c>runbook approve</c>, if anyone (a <c>pause</c> resumes on it).</summary>
+    public StepApproval? Approval { get; init; }
 }
+
+/// <summary>An approval recorded by <c>runbook approve</c>.</summary>
+internal sealed record StepApproval(string By, DateTimeOffset At);
 
 /// <summary>Progress of a unit of work (an account, a folder): <paramref name="Done"/> of <paramref name="Total"/> in <paramref name="Unit"/>s.</summary>
 internal sealed record StepProgress(string Activity, long Done, long Total, string Unit = "items");

@@ -42,7 +42,7 @@ public sealed class PlanRunnerApplyTests
     }
 
     [Fact]
-    public async Task Given_a_step_that_fails_retryably_twice_When_its_policy_allows_three_attempts_Then_it_succeeds_after_two_backoffs()
+    public async Task Given_a_step_that_fails_retryably_twice_When_its_policy_allows_three_attempts_Then_it_succeeds_after_two_doubling_backoffs()
     {
         using var h = new EngineHarness();
         var plan = h.NewPlan().Step("migrate", change: s => s with { Retry = new() { Attempts = 3, Backoff = TimeSpan.FromMinutes(5) } }).Build();
@@ -53,7 +53,7 @@ public sealed class PlanRunnerApplyTests
         var result = await h.ApplyAsync(plan);
 
         Assert.IsType<ApplyResult.Completed>(result);
-        Assert.Equal([start.AddMinutes(5), start.AddMinutes(10)], h.Sleeper.Sleeps);
+        Assert.Equal([start.AddMinutes(5), start.AddMinutes(15)], h.Sleeper.Sleeps); // 5 min, then doubled
         Assert.Equal(3, h.Destination.TotalWrites);
     }
 

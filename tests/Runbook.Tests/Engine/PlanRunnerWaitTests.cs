@@ -47,18 +47,34 @@ public sealed class PlanRunnerWaitTests
     public async Task Given_a_step_that_waits_for_a_time_When_applied_repeatedly_Then_it_resumes_after_the_time_and_effects_happen_once()
     {
         using var h = new EngineHarness();
-        var plan = h.NewPlan().Step("lower_ttl").Step("ttl_wait", uses: "pause", change: s => s with { With = new() { ["for"] = "PT1H" } }).Step("switch").Build();
+        var plan = h.NewPlan().Step("lower_ttl").Step("ttl_wait").Step("switch").Build();
+        var expires = h.Time.GetUtcNow().AddHours(1);
+        h.Kind.Script = c => c.Step.Id == "ttl_wait" && c.Time.GetUtcNow() < expires ? StepOutcome.WaitUntil(expires, "old TTL not expired") : null;
 
         var first = await h.ApplyAsync(plan);
         var again = await h.ApplyAsync(plan);
         h.Time.Advance(TimeSpan.FromHours(1));
         var done = await h.ApplyAsync(plan);
 
-        Assert.Equal(h.Time.GetUtcNow(), Assert.IsType<ApplyResult.Waiting>(first).Until);
+        Assert.Equal(expires, Assert.IsType<ApplyResult.Waiting>(first).Until);
         Assert.IsType<ApplyResult.Waiting>(again);
         Assert.Equal(new ApplyResult.Completed(2, 1), done);
-        Assert.Equal(6, h.Destination.Writes.Count);
+        Assert.Equal(9, h.Destination.Writes.Count);
         Assert.All(h.Destination.Writes.Values, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public async Task Given_a_pause_step_When_applied_before_and_after_approve_Then_it_stops_with_its_message_then_resumes()
+    {
+        using var h = new EngineHarness();
+        var plan = h.NewPlan().Step("tell_users", uses: "pause", change: s => s with { With = new() { ["message"] = "mail the users the new settings" } }).Step("switch").Build();
+
+        var paused = await h.ApplyAsync(plan);
+        await ApproveAsync(h, plan, "tell_users", "kenji");
+        var done = await h.ApplyAsync(plan);
+
+        Assert.StartsWith("paused: mail the users the new settings", Assert.IsType<ApplyResult.Waiting>(paused).Reason, StringComparison.Ordinal);
+        Assert.Equal(new ApplyResult.Completed(2, 0), done);
     }
 
     [Fact]
@@ -118,6 +134,7 @@ public sealed class PlanRunnerWaitTests
     {
         var step = plan.Steps.Single(s => s.Id == stepId);
         await using var state = await h.OpenStateAsync();
-        await state.ApproveAsync(stepId, StepFingerprint.Compute(plan, step, h.Kind), by, CancellationToken.None);
+        IStepKind kind = step.Uses == "pause" ? new Runbook.Steps.Pause.PauseStep() : h.Kind;
+        await state.ApproveAsync(stepId, StepFingerprint.Compute(plan, step, kind), by, CancellationToken.None);
     }
 }

@@ -29,7 +29,7 @@ internal static class AccountExpansion
             var file = PlanFiles.Resolve(csv.Value.Location.File, written);
             if (!File.Exists(file))
             {
-                diagnostics.Error(csv.Value.Location, PlanPath.Key(path, "csv"), $"accounts CSV '{written}' not found (looked for {PlanFiles.Display(file)})");
+                diagnostics.Error(csv.Value.Location, PlanPath.Key(path, "csv"), $"accounts CSV '{written}' not found (paths are relative to the file that names it)");
                 continue;
             }
             items.AddRange(reader.Read(file, csv.Value.Location, PlanPath.Key(path, "csv")));

@@ -76,7 +76,7 @@ internal sealed class ImportExpander(Diagnostics diagnostics)
         }
         if (!File.Exists(target))
         {
-            diagnostics.Error(item.Location, path, $"template '{written}' not found (looked for {PlanFiles.Display(target)})");
+            diagnostics.Error(item.Location, path, $"template '{written}' not found (paths are relative to the importing file)");
             return null;
         }
         return Load(target, item.Location);

@@ -7,6 +7,8 @@ namespace Runbook.Plan.Validation;
 
 internal sealed partial class SemanticValidator
 {
+    private bool reportedNoAccounts;
+
     private void CheckSteps()
     {
         var earlier = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -52,7 +54,8 @@ internal sealed partial class SemanticValidator
     {
         var withPath = PlanPath.Key(path, "with");
         if (StepKinds.SelectsAccounts(kind)) CheckSelector(with["accounts"], PlanPath.Key(withPath, "accounts"), path);
-        if (StepKinds.IsMail(kind))
+        // Without a servers: mapping the schema has said so already; every mail step repeating it is noise.
+        if (StepKinds.IsMail(kind) && plan["servers"] is JsonObject)
         {
             var source = Str(with["source"]) ?? (kind == StepKinds.Backup && !HasEndpoint("old", "imap") ? "pop3" : "imap");
             if (!HasEndpoint("old", source))
@@ -83,7 +86,10 @@ internal sealed partial class SemanticValidator
     {
         if (selector is null || Str(selector) == "all")
         {
-            if (emails.Count == 0 && !Items(plan["accounts"]).Any()) ErrorAtKey(PlanPath.Key(stepPath, "uses"), "the step selects all accounts, but the plan has none");
+            // Said once, at the first step that needs accounts: every later one would repeat it.
+            if (emails.Count == 0 && !Items(plan["accounts"]).Any() && !reportedNoAccounts)
+                ErrorAtKey(PlanPath.Key(stepPath, "uses"), "the step works on all accounts, but the plan has none (add accounts:)");
+            reportedNoAccounts = true;
             return;
         }
         if (Str(selector) is { } text && text.StartsWith("group:", StringComparison.Ordinal))
