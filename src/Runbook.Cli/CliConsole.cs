@@ -13,6 +13,9 @@ internal sealed class CliConsole(TextWriter output, TextWriter error, bool color
 
     public TextWriter Error => error;
 
+    /// <summary>The terminal, for live displays (progress bars); null when output is redirected.</summary>
+    public IAnsiConsole? Ansi => ansi;
+
     public static CliConsole System() =>
         new(Console.Out, Console.Error, !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null);
 

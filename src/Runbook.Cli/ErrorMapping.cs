@@ -12,6 +12,17 @@ internal static class ErrorMapping
         _ => ExitCode.StepFailed,
     };
 
+    /// <summary>How an apply ended, as an exit code. A refused plan change is a usage matter: rerun with --accept-plan-change.</summary>
+    public static ExitCode ExitCodeFor(Runbook.Engine.ApplyResult result) => result switch
+    {
+        Runbook.Engine.ApplyResult.Completed => ExitCode.Success,
+        Runbook.Engine.ApplyResult.Waiting => ExitCode.Waiting,
+        Runbook.Engine.ApplyResult.Failed failed => failed.ExitCode,
+        Runbook.Engine.ApplyResult.PlanChanged => ExitCode.Usage,
+        Runbook.Engine.ApplyResult.Cancelled => ExitCode.Cancelled,
+        _ => ExitCode.StepFailed,
+    };
+
     /// <summary>Runs a verb; an exception becomes its exit code and a one-line message (never a stack trace).</summary>
     public static async Task<int> RunAsync(Func<Task<int>> action, TextWriter error)
     {

@@ -20,7 +20,11 @@ internal static class RunbookApp
     public static Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken cancellationToken) =>
         RunAsync(args, time, CliConsole.System(), cancellationToken);
 
-    public static async Task<int> RunAsync(string[] args, TimeProvider time, CliConsole console, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TimeProvider time, CliConsole console, CancellationToken cancellationToken) =>
+        RunAsync(args, EngineCli.Production(time), console, cancellationToken);
+
+    /// <summary>Runs with the given engine (step kinds, clock); the test host passes its test kinds here.</summary>
+    public static async Task<int> RunAsync(string[] args, EngineCli engine, CliConsole console, CancellationToken cancellationToken)
     {
         var root = new RootCommand("Runbook: move a domain's email from one server to another without losing a message.");
         var details = new Dictionary<Command, string>
@@ -29,12 +33,15 @@ internal static class RunbookApp
             [SchemaCommand.Create(console)] = SchemaCommand.Details,
             [InitCommand.Create(console)] = InitCommand.Details,
         };
+        foreach (var (command, text) in EngineCommands.Create(console, engine)) details[command] = text;
         details[root] = RootDetails;
         foreach (var verb in details.Keys.Where(c => c != root)) root.Subcommands.Add(verb);
         ExamplesHelpAction.Install(root, details);
         var parse = root.Parse(args);
         if (args.Length == 0) parse = root.Parse(["--help"]);
-        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false };
+        var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false,
+            // Ctrl+C is handled in Program: it cancels the token, and the verb saves its state and returns 130 itself.
+            ProcessTerminationTimeout = null };
         // --help wins over a missing argument: "runbook validate --help" must teach, not complain.
         if (parse.Errors.Count > 0 && parse.Action is not ExamplesHelpAction)
         {

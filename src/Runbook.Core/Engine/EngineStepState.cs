@@ -31,6 +31,6 @@ internal sealed class EngineStepState(StateStore? store, string stepId, bool rea
 
     private StateStore Writable() =>
         readOnly || store is null
-            ? throw new InvalidOperationException($"step {stepId} tried to write state during a dry run")
+            ? throw new DryRunWriteException($"step {stepId} tried to write state during a dry run")
             : store;
 }

@@ -48,6 +48,12 @@ internal sealed partial class PlanRunner
             {
                 lines.Add(line with { Notes = notes, Error = e.Message, ErrorExitCode = e.ExitCode });
             }
+#pragma warning disable CA1031 // A bug in one kind's dry run is reported on its line; the other steps still show theirs.
+            catch (Exception e) when (e is not OperationCanceledException and not DryRunWriteException)
+#pragma warning restore CA1031
+            {
+                lines.Add(line with { Notes = notes, Error = $"{e.GetType().Name}: {e.Message}", ErrorExitCode = ExitCode.StepFailed });
+            }
         }
 
         return new PlanPreviewResult(diff, lines, store is not null);

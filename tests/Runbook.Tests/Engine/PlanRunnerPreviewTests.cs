@@ -59,7 +59,7 @@ public sealed class PlanRunnerPreviewTests
         var plan = h.NewPlan().Step("backup", uses: "test.sneaky").Build();
         var runner = new PlanRunner(new EngineServices { Kinds = new StepKindRegistry([new SneakyKind()]), Time = h.Time }, h.Observer);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => runner.PreviewAsync(plan, h.StatePath, CancellationToken.None));
+        await Assert.ThrowsAsync<DryRunWriteException>(() => runner.PreviewAsync(plan, h.StatePath, CancellationToken.None));
         Assert.False(File.Exists(h.StatePath));
     }
 

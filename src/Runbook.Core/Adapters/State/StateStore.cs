@@ -107,7 +107,7 @@ internal sealed partial class StateStore : IAsyncDisposable
     {
         if (ReadOnly)
         {
-            throw new InvalidOperationException("the state is open read-only (dry run); nothing may be written");
+            throw new Engine.DryRunWriteException("the state is open read-only (dry run); nothing may be written");
         }
     }
 }

@@ -81,9 +81,10 @@ internal sealed class Pop3MailSource : IMailSource
             {
                 throw new StepFailedException($"{_endpoint}: POP3 message {message.SourceId} is not in this session's listing: list messages first", retryable: false);
             }
-            // RETR: MailKit un-stuffs dots and returns exactly the message's bytes.
+            // RETR: MailKit un-stuffs dots. MailKit buffers the whole message (its POP3 client cannot stream).
             using var raw = await _client.GetStreamAsync(index, headersOnly: false, cancellationToken);
-            await raw.CopyToAsync(destination, cancellationToken);
+            var length = await Pop3Retr.ExactLengthAsync(raw, message.Size, cancellationToken);
+            await Pop3Retr.CopyAsync(raw, destination, length, cancellationToken);
         });
 
     public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Runbook.Engine;
+using Runbook.Errors;
+using Runbook.Plan;
+using Runbook.Plan.Model;
+using Runbook.Plan.Steps;
+
+namespace Runbook.Cli.Commands;
+
+/// <summary>What the engine verbs are built from. Production uses <see cref="Runbook.Steps.BuiltInSteps"/>; the test host adds test kinds.</summary>
+internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
+{
+    /// <summary>Null: sleep on <see cref="Time"/>.</summary>
+    public ISleeper? Sleeper { get; init; }
+
+    public static EngineCli Production(TimeProvider time) => new(time, Runbook.Steps.BuiltInSteps.Create());
+
+    public PlanRunner Runner(IRunObserver observer) => new(new EngineServices { Kinds = Kinds, Time = Time, Sleeper = Sleeper }, observer);
+
+    /// <summary>Loads and validates the plan; prints the problems and throws (exit 65) when it is invalid.</summary>
+    public async Task<RunbookPlan> LoadAsync(string path, CliConsole console, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no such plan file: {path}");
+        }
+
+        // Kinds registered beyond the built-in ones (test kinds) are accepted by the loader with any `with:`.
+        var extra = Kinds.Names.Except(StepKinds.BuiltIn, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var result = await new PlanLoader(new PlanLoaderOptions { ExtraStepKinds = extra }).LoadAsync(path, cancellationToken);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            await console.Error.WriteLineAsync(diagnostic.ToString());
+        }
+
+        return result.IsValid ? result.Plan! : throw new UsageException($"{path} is not a valid plan (see `runbook validate {path}`)", ExitCode.InvalidPlan);
+    }
+
+    /// <summary>--state, else the plan's state.path (relative to the plan), else PLAN with the extension .runbook.db.</summary>
+    public static string StatePath(string planPath, string? configured, string? overridePath)
+    {
+        if (overridePath is not null)
+        {
+            return Path.GetFullPath(overridePath);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(planPath))!;
+        return configured is not null ? Path.GetFullPath(configured, folder) : Path.ChangeExtension(Path.GetFullPath(planPath), ".runbook.db");
+    }
+
+    public static string StatePath(RunbookPlan plan, string? overridePath) => StatePath(plan.SourcePath, plan.State.Path, overridePath);
+
+    /// <summary>The state of a plan that may not load (log, unlock): the plan's own setting when it loads, else the default.</summary>
+    public async Task<string> StatePathLenientAsync(string planPath, string? overridePath, CancellationToken cancellationToken)
+    {
+        if (overridePath is not null || !File.Exists(planPath))
+        {
+            return StatePath(planPath, null, overridePath);
+        }
+
+        var result = await new PlanLoader(new PlanLoaderOptions { ExtraStepKinds = Kinds.Names.ToHashSet(StringComparer.Ordinal) }).LoadAsync(planPath, cancellationToken);
+        return StatePath(planPath, result.Plan?.State.Path, null);
+    }
+}
+
+/// <summary>Arguments and options shared by the engine verbs.</summary>
+internal static class EngineOptions
+{
+    public static Argument<string> Plan() => new("PLAN") { Description = "The plan file (YAML)." };
+
+    public static Argument<string> Step() => new("STEP") { Description = "A step id of the plan." };
+
+    public static Option<string?> State() => new("--state") { Description = "The state database (default: PLAN with the extension .runbook.db, or the plan's state.path)." };
+
+    public static Option<bool> Json() => new("--json") { Description = "One JSON document on stdout, for scripts." };
+}

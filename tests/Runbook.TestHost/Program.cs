@@ -1,0 +1,19 @@
+using Runbook.Cli;
+using Runbook.Cli.Commands;
+using Runbook.TestHost;
+
+// `runbook` with the production kinds plus test.effect. Environment:
+//   RUNBOOK_TEST_EFFECTS  the effects database (the "destination" the test kind writes to)
+//   RUNBOOK_TEST_KILL_AT  N: at the N-th kill point of this process, write RUNBOOK_TEST_MARKER and block until killed
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var points = KillPoints.FromEnvironment();
+var effects = new EffectStore(Environment.GetEnvironmentVariable("RUNBOOK_TEST_EFFECTS") ?? "effects.db");
+var engine = EngineCli.Production(TimeProvider.System);
+engine = engine with { Kinds = engine.Kinds.Add(new EffectStepKind(effects, points)) };
+return await RunbookApp.RunAsync(args, engine, CliConsole.System(), cancel.Token);
