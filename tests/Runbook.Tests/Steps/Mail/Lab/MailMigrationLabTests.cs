@@ -1,0 +1,70 @@
+using Runbook.Adapters.Mail;
+using Runbook.Tests.Adapters.Mail;
+
+namespace Runbook.Tests.Steps.Mail.Lab;
+
+/// <summary>mail.migrate end to end: the real `runbook` process against the lab's old and new Dovecot.</summary>
+public sealed class MailMigrationLabTests
+{
+    private const string Migrate = "  - { id: migrate, uses: mail.migrate, with: { batch_size: 4 } }";
+
+    private static async Task<Dictionary<string, List<SnapshotMessage>>> SnapshotAsync(MailLab lab, string server, MailLogin login) =>
+        await MailboxSnapshot.ReadAsync("127.0.0.1", lab.Port(server, "imap"), login.User, login.Password, CancellationToken.None);
+
+    /// <summary>Every mapped folder on the new server holds exactly the old folders' messages (bytes, flags, keywords, dates).</summary>
+    internal static async Task AssertMigratedAsync(MailLab lab, MailLogin login)
+    {
+        var old = await SnapshotAsync(lab, "old", login);
+        var @new = await SnapshotAsync(lab, "new", login);
+        foreach (var group in LabCorpus.Expected.GroupBy(e => e.Value))
+        {
+            var expected = group.SelectMany(e => old[e.Key]).Select(m => m.ToString()).Order(StringComparer.Ordinal).ToList();
+            var actual = @new[group.Key].Select(m => m.ToString()).Order(StringComparer.Ordinal).ToList();
+            Assert.True(expected.SequenceEqual(actual), $"{group.Key}: expected {expected.Count}, found {actual.Count}\n  expected: {string.Join("\n            ", expected)}\n  actual:   {string.Join("\n            ", actual)}");
+        }
+
+        Assert.Contains("取引先/2024", old.Keys);
+        Assert.Contains("取引先/2024", @new.Keys);
+    }
+
+    [LabFact]
+    public async Task Given_a_seeded_mailbox_When_migrated_old_to_new_Then_it_arrives_complete_and_a_second_apply_copies_nothing()
+    {
+        var lab = MailLab.Load();
+        var login = lab.NewLogin("mig-");
+        await LabCorpus.SeedAsync(lab, login);
+        using var plan = new LabPlan(lab, [login.User], Migrate);
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        Assert.True(code == 0, output);
+        await AssertMigratedAsync(lab, login);
+        var before = await SnapshotAsync(lab, "new", login);
+
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("copied 0 messages", againOutput, StringComparison.Ordinal);
+        Assert.Equal(before.ToDictionary(p => p.Key, p => p.Value.Count), (await SnapshotAsync(lab, "new", login)).ToDictionary(p => p.Key, p => p.Value.Count));
+    }
+
+    [LabFact]
+    public async Task Given_a_pop3_source_When_migrated_Then_inbox_arrives_byte_for_byte_and_a_second_apply_copies_nothing()
+    {
+        var lab = MailLab.Load();
+        var login = lab.NewLogin("pop-");
+        await LabCorpus.SeedAsync(lab, login, perFolder: 4);
+        using var plan = new LabPlan(lab, [login.User], "  - { id: migrate, uses: mail.migrate, with: { source: pop3, batch_size: 4 } }");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        Assert.True(code == 0, output);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(again == 0, againOutput);
+        var old = (await SnapshotAsync(lab, "old", login))["INBOX"].Select(m => m.Sha256).Order(StringComparer.Ordinal);
+        var @new = (await SnapshotAsync(lab, "new", login))["INBOX"].Select(m => m.Sha256).Order(StringComparer.Ordinal);
+        Assert.Equal(old, @new);
+        Assert.Empty((await SnapshotAsync(lab, "new", login))["Sent"]);
+    }
+}
