@@ -5,7 +5,7 @@ namespace Runbook.Tests.Support;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 for fault injection: forwards to a target port and, when armed, cuts the connection
-/// (both sides) once the client has sent a given number of bytes more.
+/// (both sides) once its client has sent a given number of bytes.
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
@@ -29,7 +29,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <summary>How many connections were cut so far.</summary>
     public int Cuts => _cuts;
 
-    /// <summary>Cuts every live and future connection after the client sends <paramref name="bytes"/> more bytes on it.</summary>
+    /// <summary>Cuts any connection (live or future) once its client has sent <paramref name="bytes"/> bytes in total.</summary>
     public void CutClientAfter(long bytes) => Interlocked.Exchange(ref _cutAfter, bytes);
 
     public void Heal() => Interlocked.Exchange(ref _cutAfter, long.MaxValue);

@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Text;
 using Runbook.Adapters.Mail.Connection;
 using Runbook.Errors;
@@ -28,19 +26,12 @@ internal sealed partial class RawImapConnection
     private static async Task<RawImapConnection> ConnectAsync(MailEndpoint endpoint, CancellationToken cancellationToken)
     {
         var policy = new CertificatePolicy(endpoint.Endpoint.Tls);
-        var tcp = new TcpClient { NoDelay = true };
         RawImapConnection? connection = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(endpoint.ConnectTimeout);
         try
         {
-            await tcp.ConnectAsync(endpoint.Endpoint.Host, endpoint.Endpoint.Port, timeout.Token);
-            Stream stream = tcp.GetStream();
-            if (endpoint.Endpoint.Security == TransportSecurity.Tls)
-            {
-                stream = await TlsAsync(stream, endpoint, policy, timeout.Token);
-            }
-            connection = new RawImapConnection(tcp, stream, endpoint);
+            connection = new RawImapConnection(await RawChannel.ConnectAsync(endpoint, policy, timeout.Token));
             await connection.ReadGreetingAsync(timeout.Token);
             await connection.RefreshCapabilitiesAsync(timeout.Token);
             if (endpoint.Endpoint.Security == TransportSecurity.StartTls)
@@ -51,26 +42,15 @@ internal sealed partial class RawImapConnection
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not ServerUnreachableException)
         {
-            await DisposeQuietlyAsync(connection, tcp);
+            await DisposeQuietlyAsync(connection);
             var cause = e is StepFailedException { InnerException: { } inner } ? inner : e;
             throw MailConnectionErrors.Connect(endpoint, cause, policy, timedOut: timeout.IsCancellationRequested);
         }
         catch
         {
-            await DisposeQuietlyAsync(connection, tcp);
+            await DisposeQuietlyAsync(connection);
             throw;
         }
-    }
-
-    private static async Task<Stream> TlsAsync(Stream inner, MailEndpoint endpoint, CertificatePolicy policy, CancellationToken cancellationToken)
-    {
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
-        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = endpoint.Endpoint.Host,
-            RemoteCertificateValidationCallback = policy.Validate,
-        }, cancellationToken);
-        return ssl;
     }
 
     private async Task ReadGreetingAsync(CancellationToken cancellationToken)
@@ -93,8 +73,7 @@ internal sealed partial class RawImapConnection
         {
             throw new NotSupportedException($"STARTTLS refused: {response.Reason}");
         }
-        _stream = await TlsAsync(_stream, _endpoint, policy, cancellationToken);
-        _start = _end = 0;
+        await _channel.UpgradeToTlsAsync(policy, cancellationToken);
         // Capabilities before TLS may have been forged in transit (RFC 3501 §6.2.1).
         await RefreshCapabilitiesAsync(cancellationToken);
     }
@@ -115,11 +94,11 @@ internal sealed partial class RawImapConnection
         }
         else
         {
-            throw new AuthenticationFailedException($"{_endpoint}: the server allows no plain login for account {login.User} on this connection: use security tls or starttls");
+            throw new AuthenticationFailedException($"{Endpoint}: the server allows no plain login for account {login.User} on this connection: use security tls or starttls");
         }
         if (response.Status != ImapStatus.Ok)
         {
-            throw new AuthenticationFailedException($"{_endpoint}: login refused for account {login.User} ({response.Reason}): check the user name and the password secret");
+            throw new AuthenticationFailedException($"{Endpoint}: login refused for account {login.User} ({response.Reason}): check the user name and the password secret");
         }
         await RefreshCapabilitiesAsync(cancellationToken);
     }
@@ -162,13 +141,12 @@ internal sealed partial class RawImapConnection
         return await ReadTaggedAsync(tag, null, cancellationToken);
     }
 
-    private static async Task DisposeQuietlyAsync(RawImapConnection? connection, TcpClient tcp)
+    private static async Task DisposeQuietlyAsync(RawImapConnection? connection)
     {
         if (connection is not null)
         {
-            connection.Broken = true;
+            connection.MarkBroken();
             await connection.DisposeAsync();
         }
-        tcp.Dispose();
     }
 }

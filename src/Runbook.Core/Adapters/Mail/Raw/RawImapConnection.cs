@@ -1,65 +1,43 @@
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Text;
-using Runbook.Adapters.Mail.Connection;
 using Runbook.Errors;
-using Runbook.Plan.Model;
 
 namespace Runbook.Adapters.Mail.Raw;
 
 /// <summary>
-/// A bare IMAP connection (TCP + TLS with the plan's rules) for commands whose bytes must not be re-serialised.
-/// Any transport failure marks it <see cref="Broken"/> and surfaces as a retryable <see cref="StepFailedException"/>.
+/// A bare IMAP session over a <see cref="RawChannel"/>, for commands whose bytes must not be re-serialised (APPEND).
+/// Transport failures surface as a retryable <see cref="StepFailedException"/> and leave it <see cref="Broken"/>.
 /// </summary>
 internal sealed partial class RawImapConnection : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly MailEndpoint _endpoint;
-    private readonly byte[] _buffer = new byte[16 * 1024];
-    private Stream _stream;
-    private int _start;
-    private int _end;
+    private readonly RawChannel _channel;
     private int _tags;
 
-    private RawImapConnection(TcpClient tcp, Stream stream, MailEndpoint endpoint)
-    {
-        _tcp = tcp;
-        _stream = stream;
-        _endpoint = endpoint;
-    }
+    private RawImapConnection(RawChannel channel) => _channel = channel;
 
-    public MailEndpoint Endpoint => _endpoint;
+    public MailEndpoint Endpoint => _channel.Endpoint;
     public IReadOnlySet<string> Capabilities { get; private set; } = new HashSet<string>();
-    public bool Broken { get; private set; }
+    public bool Broken => _channel.Broken;
 
     public bool Has(string capability) => Capabilities.Contains(capability);
 
-    /// <summary>A command could not be completed: the session must not be reused.</summary>
-    public void MarkBroken()
-    {
-        Broken = true;
-        _tcp.Client.Close();
-    }
+    public void MarkBroken() => _channel.MarkBroken();
 
     public string NextTag() => $"R{++_tags:D4}";
 
-    public Task WriteAsync(string ascii, CancellationToken cancellationToken) => WriteAsync(Encoding.ASCII.GetBytes(ascii), cancellationToken);
+    public Task WriteAsync(string ascii, CancellationToken cancellationToken) => _channel.WriteAsync(ascii, cancellationToken);
 
-    public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
-        await GuardAsync("sending", async token => { await _stream.WriteAsync(bytes, token); return true; }, cancellationToken);
+    public Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => _channel.WriteAsync(bytes, cancellationToken);
 
-    public async Task FlushAsync(CancellationToken cancellationToken) =>
-        await GuardAsync("sending", async token => { await _stream.FlushAsync(token); return true; }, cancellationToken);
+    public Task FlushAsync(CancellationToken cancellationToken) => _channel.FlushAsync(cancellationToken);
 
-    /// <summary>Reads one response line; literals inside it ({n}) are read and replaced by a placeholder.</summary>
+    /// <summary>Reads one response line; literals inside it ({n}) are skipped and replaced by an empty string.</summary>
     public Task<string> ReadResponseLineAsync(CancellationToken cancellationToken) =>
-        GuardAsync("waiting for the server's reply", async token =>
+        _channel.GuardAsync("waiting for the server's reply", async token =>
         {
-            var line = await ReadLineAsync(token);
+            var line = await _channel.ReadLineAsync(token);
             while (LiteralLength(line) is { } length)
             {
-                await SkipAsync(length, token);
-                line = line[..line.LastIndexOf('{')] + "\"\"" + await ReadLineAsync(token);
+                await _channel.SkipAsync(length, token);
+                line = line[..line.LastIndexOf('{')] + "\"\"" + await _channel.ReadLineAsync(token);
             }
             return line;
         }, cancellationToken);
@@ -76,8 +54,8 @@ internal sealed partial class RawImapConnection : IAsyncDisposable
             }
             if (line.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
             {
-                Broken = true;
-                throw new StepFailedException($"{_endpoint}: server closed the session ({line[2..]}): will reconnect and retry", retryable: true);
+                _channel.MarkBroken();
+                throw new StepFailedException($"{Endpoint}: server closed the session ({line[2..]}): will reconnect and retry", retryable: true);
             }
             untagged?.Invoke(line);
         }
@@ -117,34 +95,7 @@ internal sealed partial class RawImapConnection : IAsyncDisposable
                 // Leaving anyway.
             }
         }
-        await _stream.DisposeAsync();
-        _tcp.Dispose();
-    }
-
-    private async Task<T> GuardAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        if (Broken)
-        {
-            throw new StepFailedException($"{_endpoint}: the connection was lost earlier: reconnect first", retryable: true);
-        }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_endpoint.CommandTimeout);
-        try
-        {
-            return await operation(timeout.Token);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Cancelled mid-command: the stream is in an unknown state.
-            Broken = true;
-            throw;
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            Broken = true;
-            var reason = e is OperationCanceledException ? $"no reply within {_endpoint.CommandTimeout.TotalSeconds:0} s" : "connection lost";
-            throw new StepFailedException($"{_endpoint}: {reason} while {what}: will reconnect and retry", retryable: true, e);
-        }
+        await _channel.DisposeAsync();
     }
 
     private static int? LiteralLength(string line)

@@ -2,12 +2,13 @@ using System.Text;
 
 namespace Runbook.Adapters.Mail.Raw;
 
-/// <summary>Buffered line and literal reading.</summary>
-internal sealed partial class RawImapConnection
+/// <summary>Buffered reading: whole lines for replies, raw buffered bytes for bulk data (literals, RETR).</summary>
+internal sealed partial class RawChannel
 {
     private const int MaxLineLength = 1024 * 1024;
 
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    /// <summary>One line without its CRLF (or bare LF). Call inside <see cref="GuardAsync"/>.</summary>
+    public async Task<string> ReadLineAsync(CancellationToken cancellationToken)
     {
         var line = new List<byte>(128);
         while (true)
@@ -39,16 +40,25 @@ internal sealed partial class RawImapConnection
         }
     }
 
-    private async Task SkipAsync(int count, CancellationToken cancellationToken)
+    /// <summary>The bytes buffered so far (reading more when none are), without consuming them; call <see cref="Consume"/>.</summary>
+    public async Task<ReadOnlyMemory<byte>> PeekAsync(CancellationToken cancellationToken)
+    {
+        if (_start == _end && !await FillAsync(cancellationToken))
+        {
+            throw new IOException("the server closed the connection");
+        }
+        return _buffer.AsMemory(_start, _end - _start);
+    }
+
+    public void Consume(int count) => _start += count;
+
+    public async Task SkipAsync(int count, CancellationToken cancellationToken)
     {
         while (count > 0)
         {
-            if (_start == _end && !await FillAsync(cancellationToken))
-            {
-                throw new IOException("the server closed the connection inside a literal");
-            }
-            var take = Math.Min(count, _end - _start);
-            _start += take;
+            var available = await PeekAsync(cancellationToken);
+            var take = Math.Min(count, available.Length);
+            Consume(take);
             count -= take;
         }
     }
