@@ -62,7 +62,7 @@ internal sealed class CountingStepKind(FakeDestination destination, string name 
         return StepOutcome.Succeeded(new JsonObject { ["written"] = written });
     }
 
-    private static IEnumerable<int> Units(StepContext context) => Enumerable.Range(1, context.Step.With["units"]!.GetValue<int>());
+    private static IEnumerable<int> Units(StepContext context) => Enumerable.Range(1, int.Parse(context.Step.With["units"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
 
     private static string Key(StepContext context, int unit) => $"{context.Step.Id}/{unit}";
 }

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+namespace Runbook.Tests.Support;
+
+/// <summary>Runs the real CLI (tests/Runbook.TestHost: runbook plus test kinds) as a process in one directory.</summary>
+internal sealed class TestHostProcess(string directory)
+{
+    // A safety net against a hung process, not a timing assertion: every run here takes well under a second.
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    private static string HostDll => Path.Combine(
+        AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}Runbook.Tests{Path.DirectorySeparatorChar}bin", $"{Path.DirectorySeparatorChar}Runbook.TestHost{Path.DirectorySeparatorChar}bin", StringComparison.Ordinal),
+        "Runbook.TestHost.dll");
+
+    public string EffectsPath => Path.Combine(directory, "effects.db");
+
+    public string MarkerPath => Path.Combine(directory, "killed-at");
+
+    /// <summary>Runs to the end (exit code and output).</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        using var process = Start(args, killAt: null);
+        using var timeout = new CancellationTokenSource(Limit);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await ReadAsync(process));
+    }
+
+    /// <summary>Runs until the kill point <paramref name="point"/> is reached, then SIGKILLs the process; returns the point's name.</summary>
+    public async Task<string> RunAndKillAsync(int point, params string[] args)
+    {
+        File.Delete(MarkerPath);
+        using var process = Start(args, point);
+        var deadline = Stopwatch.StartNew();
+        while (!File.Exists(MarkerPath))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the process ended (exit {process.ExitCode}) before kill point {point}: {await ReadAsync(process)}");
+            }
+
+            if (deadline.Elapsed > Limit)
+            {
+                process.Kill();
+                throw new TimeoutException($"kill point {point} not reached");
+            }
+
+            await Task.Delay(10);
+        }
+
+        process.Kill(); // SIGKILL on Unix: no handler runs, nothing is flushed or released.
+        await process.WaitForExitAsync();
+        return await File.ReadAllTextAsync(MarkerPath);
+    }
+
+    /// <summary>How often each effect key was written, read from the effects database.</summary>
+    public Dictionary<string, long> WritesPerKey()
+    {
+        using var connection = new SqliteConnection($"Data Source={EffectsPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, COUNT(*) FROM writes GROUP BY key";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    private Process Start(string[] args, int? killAt)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(HostDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["RUNBOOK_TEST_EFFECTS"] = EffectsPath;
+        info.Environment["RUNBOOK_TEST_MARKER"] = MarkerPath;
+        info.Environment["NO_COLOR"] = "1";
+        if (killAt is { } n)
+        {
+            info.Environment["RUNBOOK_TEST_KILL_AT"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static async Task<string> ReadAsync(Process process) =>
+        await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+}
