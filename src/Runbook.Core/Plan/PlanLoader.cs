@@ -17,17 +17,20 @@ public sealed class PlanLoader(PlanLoaderOptions? options = null)
 
     public async Task<PlanLoadResult> LoadAsync(string path, CancellationToken cancellationToken)
     {
+        // Parsing the schema is the slowest part of a cold start (NJsonSchema warms up by reflection); it overlaps
+        // with reading the YAML and CSV files on another core.
+        var schemaTask = Task.Run(() => PlanSchema.GetAsync(cancellationToken), cancellationToken);
         var diagnostics = new Diagnostics();
         var root = new ImportExpander(diagnostics).Expand(path);
         if (root is null) return new PlanLoadResult(null, diagnostics.Items);
 
-        root = AccountExpansion.Expand(root, diagnostics);
+        (root, var csvRows) = AccountExpansion.Expand(root, diagnostics);
         var (json, map) = JsonProjection.Project(root);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var schema = new SchemaValidator(await PlanSchema.GetAsync(cancellationToken), map, diagnostics);
-        schema.Suppressed.UnionWith(SemanticValidator.CheckSecrets(json, "", map, diagnostics).ToList());
-        schema.Validate(json);
+        var schema = new SchemaValidator(await schemaTask, map, diagnostics);
+        schema.Suppressed.UnionWith(SemanticValidator.CheckSecrets(json, map, diagnostics));
+        schema.Validate(json, csvRows);
         new SemanticValidator(json, map, diagnostics, options).Run();
 
         var ordered = diagnostics.Items

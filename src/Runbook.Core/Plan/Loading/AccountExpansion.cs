@@ -3,13 +3,17 @@ using Runbook.Plan.Yaml;
 
 namespace Runbook.Plan.Loading;
 
-/// <summary>Replaces each <c>{csv: path}</c> item of <c>accounts</c> by the accounts the CSV holds.</summary>
+/// <summary>
+/// Replaces each <c>{csv: path}</c> item of <c>accounts</c> by the accounts the CSV holds, and says which indices
+/// of the expanded list came from CSV files (their fixed shape lets the validator check them more cheaply).
+/// </summary>
 internal static class AccountExpansion
 {
-    public static YamlMapping Expand(YamlMapping root, Diagnostics diagnostics)
+    public static (YamlMapping Root, HashSet<int> CsvRows) Expand(YamlMapping root, Diagnostics diagnostics)
     {
+        var csvRows = new HashSet<int>();
         var accounts = root.Find("accounts");
-        if (accounts?.Value is not YamlSequence list || !list.Items.Any(IsCsvItem)) return root;
+        if (accounts?.Value is not YamlSequence list || !list.Items.Any(IsCsvItem)) return (root, csvRows);
 
         var reader = new CsvAccounts(diagnostics);
         var items = new List<YamlValue>();
@@ -32,10 +36,12 @@ internal static class AccountExpansion
                 diagnostics.Error(csv.Value.Location, PlanPath.Key(path, "csv"), $"accounts CSV '{written}' not found (paths are relative to the file that names it)");
                 continue;
             }
-            items.AddRange(reader.Read(file, csv.Value.Location, PlanPath.Key(path, "csv")));
+            var rows = reader.Read(file, csv.Value.Location, PlanPath.Key(path, "csv"));
+            csvRows.UnionWith(Enumerable.Range(items.Count, rows.Count));
+            items.AddRange(rows);
         }
         var expanded = accounts with { Value = new YamlSequence(list.Location, items) };
-        return root with { Entries = root.Entries.Select(e => e.Key == "accounts" ? expanded : e).ToList() };
+        return (root with { Entries = root.Entries.Select(e => e.Key == "accounts" ? expanded : e).ToList() }, csvRows);
     }
 
     private static bool IsCsvItem(YamlValue item) => item is YamlMapping m && m.Find("csv") is not null;

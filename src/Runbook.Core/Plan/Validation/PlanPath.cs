@@ -1,19 +1,25 @@
-using System.Text.RegularExpressions;
-
 namespace Runbook.Plan.Validation;
 
 /// <summary>Display paths such as <c>servers.old.imap.port</c>, <c>steps[2].uses</c>, <c>folders.map["INBOX.Sent"]</c>.</summary>
-internal static partial class PlanPath
+internal static class PlanPath
 {
     public static string Key(string parent, string key)
     {
-        var segment = Identifier().IsMatch(key) ? key : $"[\"{key.Replace("\"", "\\\"", StringComparison.Ordinal)}\"]";
-        if (parent.Length == 0) return segment.StartsWith('[') ? "$" + segment : segment;
-        return segment.StartsWith('[') ? parent + segment : parent + "." + segment;
+        if (IsIdentifier(key)) return parent.Length == 0 ? key : string.Concat(parent, ".", key);
+        var quoted = $"[\"{key.Replace("\"", "\\\"", StringComparison.Ordinal)}\"]";
+        return (parent.Length == 0 ? "$" : parent) + quoted;
     }
 
     public static string Index(string parent, int index) => $"{(parent.Length == 0 ? "$" : parent)}[{index}]";
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$")]
-    private static partial Regex Identifier();
+    // A plain loop: this runs for every node of plans with thousands of accounts, where a regex showed in profiles.
+    private static bool IsIdentifier(string key)
+    {
+        if (key.Length == 0 || !(char.IsAsciiLetter(key[0]) || key[0] == '_')) return false;
+        foreach (var c in key)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return false;
+        }
+        return true;
+    }
 }

@@ -15,11 +15,14 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
     /// <summary>Paths already reported more precisely by another check (e.g. a literal password).</summary>
     public HashSet<string> Suppressed { get; } = new(StringComparer.Ordinal);
 
-    public void Validate(JsonObject plan)
+    /// <param name="csvRows">Indices of <c>accounts</c> read from CSV files: checked by <see cref="CsvAccountRules"/> instead.</param>
+    public void Validate(JsonObject plan, IReadOnlySet<int> csvRows)
     {
-        var root = JObject.Parse(plan.ToJsonString());
+        var accounts = plan["accounts"] as JsonArray;
+        var root = (JObject)NewtonsoftBridge.ToToken(plan, (array, i) => array == accounts && csvRows.Contains(i))!;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var error in Flatten(schema.Validate(root))) Report(error, null, seen);
+        if (accounts is not null && csvRows.Count > 0) new CsvAccountRules(schema, map, diagnostics).Check(accounts, csvRows);
 
         if (root["steps"] is not JArray steps) return;
         for (var i = 0; i < steps.Count; i++)

@@ -26,30 +26,37 @@ internal sealed partial class SemanticValidator
     /// Plans live in git, so a password or key written in clear is an error. Runs before the schema so the message
     /// says what to do instead of "expected a mapping"; the paths it reports are returned for the schema to skip.
     /// </summary>
-    public static IEnumerable<string> CheckSecrets(JsonNode? node, string path, Loading.SourceMap map, Diagnostics diagnostics)
+    public static List<string> CheckSecrets(JsonNode? root, Loading.SourceMap map, Diagnostics diagnostics)
     {
-        foreach (var (key, value) in Entries(node))
+        var reported = new List<string>();
+        Walk(root, "");
+        return reported;
+
+        void Walk(JsonNode? node, string path)
         {
-            var child = PlanPath.Key(path, key);
-            if (key is "password" or "secret" && value is JsonValue)
+            if (node is JsonArray array)
             {
-                var inCsv = map.ValueAt(child).File.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-                diagnostics.Error(map.ValueAt(child), child, inCsv
-                    ? $"a literal {key} in the CSV: write env:NAME or file:path (plans live in git)"
-                    : $"a literal {key} is not allowed (plans live in git): write {{env: NAME}} or {{file: path}}");
-                yield return child;
-                continue;
+                for (var i = 0; i < array.Count; i++) Walk(array[i], PlanPath.Index(path, i));
+                return;
             }
-            if (key is "password" or "secret" && value is JsonObject reference && (reference.ContainsKey("env") == reference.ContainsKey("file")))
+            if (node is not JsonObject obj) return;
+            foreach (var (key, value) in obj)
             {
-                diagnostics.Error(map.KeyAt(child), child, "a secret reference names exactly one of env: or file:");
-                continue;
+                var child = PlanPath.Key(path, key);
+                if (key is not ("password" or "secret")) Walk(value, child);
+                else if (value is JsonValue) Literal(key, child);
+                else if (value is JsonObject reference && reference.ContainsKey("env") == reference.ContainsKey("file"))
+                    diagnostics.Error(map.KeyAt(child), child, "a secret reference names exactly one of env: or file:");
             }
-            foreach (var inner in CheckSecrets(value, child, map, diagnostics)) yield return inner;
         }
-        foreach (var (item, i) in Items(node))
+
+        void Literal(string key, string path)
         {
-            foreach (var inner in CheckSecrets(item, PlanPath.Index(path, i), map, diagnostics)) yield return inner;
+            var at = map.ValueAt(path);
+            diagnostics.Error(at, path, at.File.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? $"a literal {key} in the CSV: write env:NAME or file:path (plans live in git)"
+                : $"a literal {key} is not allowed (plans live in git): write {{env: NAME}} or {{file: path}}");
+            reported.Add(path);
         }
     }
 }
