@@ -94,7 +94,18 @@ internal sealed class Pop3MailSource : IMailSource
         var indexes = Enumerable.Range(0, count).ToList();
         if (_client.Capabilities.HasFlag(Pop3Capabilities.Top))
         {
-            return await _client.GetMessageHeadersAsync(indexes, cancellationToken);
+            // Raw TOP 0 blocks, parsed by MessageIdentity like the IMAP side sees them (MimeKit's own header parse
+            // skips a byte-order mark an IMAP server keeps, and the identities would then disagree).
+            var streams = await _client.GetStreamsAsync(indexes, headersOnly: true, cancellationToken);
+            var parsed = new List<HeaderList>(streams.Count);
+            foreach (var stream in streams)
+            {
+                using (stream)
+                {
+                    parsed.Add(MessageIdentity.ParseHeaders(stream));
+                }
+            }
+            return parsed;
         }
         // Without TOP the headers come from RETR; only the header block is parsed.
         var result = new List<HeaderList>(count);
