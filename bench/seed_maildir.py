@@ -3,7 +3,7 @@
 
 Usage: seed_maildir.py MAILDIR COUNT SEED [BIG_BYTES]
 Messages are 1-48 KB (mean ~24 KB, like the 10,000-message / 237 MB reference mailbox), spread over INBOX, Sent,
-送信済みアイテム and 取引先/2024, with flags and INTERNALDATEs over years (file mtime). BIG_BYTES adds one message
+取引先 and 取引先/2024, with flags and INTERNALDATEs over years (file mtime). BIG_BYTES adds one message
 of that size to INBOX. Dovecot indexes the files on first access, as it does after a server move.
 """
 import os, random, sys
