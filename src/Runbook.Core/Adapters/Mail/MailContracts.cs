@@ -41,6 +41,19 @@ internal interface IMailSource : IAsyncDisposable
     Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken);
     /// <summary>Writes the message's exact bytes (as fetched, BODY.PEEK[] / RETR) to <paramref name="destination"/>, streamed.</summary>
     Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies several messages' exact bytes, each into the stream <paramref name="open"/> returns for it (disposed
+    /// after). Adapters may fetch many small messages in one command; the default copies one by one.
+    /// </summary>
+    async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> open, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await using var target = open(message);
+            await CopyRawAsync(folder, message, target, cancellationToken);
+        }
+    }
 }
 
 /// <summary>One message to append: its exact bytes come from <see cref="OpenContent"/>.</summary>

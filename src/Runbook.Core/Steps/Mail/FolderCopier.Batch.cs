@@ -19,8 +19,8 @@ internal sealed partial class FolderCopier
         try
         {
             var limit = session.Destination.Capabilities.AppendLimit;
-            var items = new List<AppendItem>();
             var refused = new List<AppendResult>();
+            var fetch = new List<SourceMessage>();
             foreach (var message in batch)
             {
                 if (limit is { } max && message.Size > max)
@@ -31,9 +31,10 @@ internal sealed partial class FolderCopier
                     continue;
                 }
 
-                items.Add(await spool.SpoolAsync(session.Source, route.Source, message, cancellationToken));
+                fetch.Add(message);
             }
 
+            var items = fetch.Count == 0 ? [] : await spool.SpoolAsync(session.Source, route.Source, fetch, cancellationToken);
             return new SpooledBatch(spool, items, refused);
         }
         catch

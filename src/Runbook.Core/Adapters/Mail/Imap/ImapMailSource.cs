@@ -85,6 +85,39 @@ internal sealed class ImapMailSource : IMailSource
             }
         });
 
+    /// <summary>
+    /// Messages up to one chunk come in one pipelined <c>UID FETCH BODY.PEEK[]</c> (MailKit hands each literal to the
+    /// callback, so at most one chunk is held); larger ones go through the chunked path of <see cref="CopyRawAsync"/>.
+    /// </summary>
+    public async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> open, CancellationToken cancellationToken)
+    {
+        var small = messages.Where(m => m.Size <= ChunkSize).ToList();
+        if (small.Count > 1)
+        {
+            await MailOperation.RunAsync(_endpoint, $"reading {small.Count} messages of {folder}", async () =>
+            {
+                var opened = await ExamineAsync(folder, refresh: false, cancellationToken);
+                if (opened is not ImapFolder imap)
+                {
+                    throw new InvalidOperationException("an IMAP folder was expected");
+                }
+                var byUid = small.ToDictionary(m => m.Uid);
+                var uids = small.Select(m => new UniqueId(imap.UidValidity, m.Uid)).ToList();
+                await imap.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
+                {
+                    await using var target = open(byUid[uid.Id]);
+                    await stream.CopyToAsync(target, token);
+                }, cancellationToken);
+            });
+        }
+
+        foreach (var message in small.Count > 1 ? messages.Where(m => m.Size > ChunkSize) : messages)
+        {
+            await using var target = open(message);
+            await CopyRawAsync(folder, message, target, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);
 
     /// <summary>Opens the folder read-only; <paramref name="refresh"/> re-EXAMINEs so counts include mail that arrived since (delta sync).</summary>

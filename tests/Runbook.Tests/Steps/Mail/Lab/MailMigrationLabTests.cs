@@ -27,6 +27,9 @@ public sealed class MailMigrationLabTests
         Assert.Contains("取引先/2024", @new.Keys);
     }
 
+    private static List<string> Flatten(Dictionary<string, List<SnapshotMessage>> snapshot) =>
+        [.. snapshot.SelectMany(p => p.Value.Select(m => $"{p.Key} {m}")).Order(StringComparer.Ordinal)];
+
     [LabFact]
     public async Task Given_a_seeded_mailbox_When_migrated_old_to_new_Then_it_arrives_complete_and_a_second_apply_copies_nothing()
     {
@@ -34,10 +37,13 @@ public sealed class MailMigrationLabTests
         var login = lab.NewLogin("mig-");
         await LabCorpus.SeedAsync(lab, login);
         using var plan = new LabPlan(lab, [login.User], Migrate);
+        var oldBefore = await SnapshotAsync(lab, "old", login);
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
         Assert.True(code == 0, output);
         await AssertMigratedAsync(lab, login);
+        // The source is never modified: unread messages stay unread, nothing moves or goes.
+        Assert.Equal(Flatten(oldBefore), Flatten(await SnapshotAsync(lab, "old", login)));
         var before = await SnapshotAsync(lab, "new", login);
 
         Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
