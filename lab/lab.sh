@@ -51,16 +51,18 @@ start() {
   echo $! >"$(pidfile "$name")"
 }
 
+# SIGTERM to every named server at once, then wait for all (each takes 1-3 s on a busy machine).
 stop() {
-  local name=$1 f pid i
-  f=$(pidfile "$name")
-  if alive "$name"; then
-    pid=$(cat "$f")
-    kill -TERM "$pid" 2>/dev/null || true
+  local name pid pids=() i
+  for name in "$@"; do
+    alive "$name" && pids+=("$(cat "$(pidfile "$name")")")
+  done
+  [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
+  for pid in "${pids[@]}"; do
     for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && { log "$name ($pid) ignored SIGTERM, killing"; kill -KILL "$pid" 2>/dev/null || true; }
-  fi
-  rm -f "$f"
+    kill -0 "$pid" 2>/dev/null && { log "$pid ignored SIGTERM, killing"; kill -KILL "$pid" 2>/dev/null || true; }
+  done
+  for name in "$@"; do rm -f "$(pidfile "$name")"; done
 }
 
 ports_env() { echo "$LAB/ports.env"; }
@@ -139,20 +141,23 @@ ENV
   set -a; . "$(ports_env)"; set +a
   make_ca
   render_all
+  # Postfix's check (it creates the queue directories) is slow; it runs while the others start.
+  postfix -c "$LAB/postfix/etc" check >>"$LAB/logs/postfix.log" 2>&1 &
+  local check=$!
   start named-auth named -g -c "$LAB/dns/auth/named.conf"
   start named-resolver named -g -c "$LAB/dns/resolver/named.conf"
   start dovecot-old dovecot -F -c "$LAB/old/dovecot.conf"
   start dovecot-new dovecot -F -c "$LAB/new/dovecot.conf"
   tool probe 10 "greet:$NEW_IMAP:* OK" # Postfix needs the new Dovecot's auth socket.
-  postfix -c "$LAB/postfix/etc" check >>"$LAB/logs/postfix.log" 2>&1 || { tail -n 5 "$LAB/postfix/postfix.log" >&2; return 1; }
+  wait "$check" || { tail -n 5 "$LAB/postfix/postfix.log" >&2; return 1; }
   start postfix /usr/lib/postfix/sbin/master -d -c "$LAB/postfix/etc"
   probe 10
   tool json "$LAB/lab.json.tmp" && mv "$LAB/lab.json.tmp" "$LAB/lab.json"
 }
 
 stop_all() {
-  local s
-  for s in "${SERVERS[@]}"; do stop "$s"; done
+  stop postfix # first: its smtpd processes hold the new Dovecot's auth socket
+  stop "${SERVERS[@]}"
   [ -s "$(ports_env)" ] || return 0
   set -a; . "$(ports_env)"; set +a
   local i

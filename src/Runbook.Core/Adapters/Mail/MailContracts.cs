@@ -43,15 +43,15 @@ internal interface IMailSource : IAsyncDisposable
     Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Copies several messages' exact bytes, each into the stream <paramref name="open"/> returns for it (disposed
-    /// after). Adapters may fetch many small messages in one command; the default copies one by one.
+    /// Copies several messages' exact bytes, each into the stream <paramref name="openDestination"/> returns for it
+    /// (written, then disposed by the adapter). IMAP fetches small messages in one pipelined FETCH; the default copies one by one.
     /// </summary>
-    async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> open, CancellationToken cancellationToken)
+    async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken)
     {
         foreach (var message in messages)
         {
-            await using var target = open(message);
-            await CopyRawAsync(folder, message, target, cancellationToken);
+            await using var destination = openDestination(message);
+            await CopyRawAsync(folder, message, destination, cancellationToken);
         }
     }
 }
@@ -89,4 +89,14 @@ internal interface IMailDestination : IAsyncDisposable
     Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken);
     /// <summary>Appends a batch (MULTIAPPEND where offered). A refused keyword is retried without it; a refused message is reported, not thrown.</summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken);
+
+    /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
+    Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
+}
+
+/// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>
+internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes, long? MessageLimit, long? MessagesUsed)
+{
+    /// <summary>Bytes still free, or null when storage is not limited.</summary>
+    public long? StorageFreeBytes => StorageLimitBytes - StorageUsedBytes;
 }

@@ -41,26 +41,15 @@ internal static class MessageIdentity
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    /// <summary>Parses a raw header block (as fetched) into headers; stops at the blank line.</summary>
+    /// <summary>
+    /// Parses a raw header block (as fetched) into headers, stopping at the blank line. Lenient on purpose: real mail
+    /// has mbox "From " lines, BOMs and broken fields, and identity must never fail, so unparsable lines are skipped.
+    /// </summary>
     public static HeaderList ParseHeaders(Stream rawHeaderBlock)
     {
         using var copy = new MemoryStream();
         rawHeaderBlock.CopyTo(copy);
-        var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            // An IMAP server reads "<BOM>Message-ID: ..." as a header with another name; MimeKit would skip the BOM and
-            // find the Message-ID. Drop that first line so POP3 and IMAP agree on the identity (else: a duplicate).
-            var newline = bytes.IndexOf((byte)'\n');
-            bytes = newline < 0 ? [] : bytes[(newline + 1)..];
-        }
-        if (bytes.StartsWith("From "u8))
-        {
-            // An mbox separator line is no header on either side; MimeKit's header-only parser refuses it.
-            var newline = bytes.IndexOf((byte)'\n');
-            bytes = newline < 0 ? [] : bytes[(newline + 1)..];
-        }
-        return HeaderList.Load(new MemoryStream(bytes.ToArray(), writable: false));
+        return HeaderBlock.Parse(copy.GetBuffer().AsSpan(0, (int)copy.Length));
     }
 
     private static string Collapse(string value)

@@ -4,15 +4,18 @@ using Runbook.Errors;
 using Runbook.Tests.Support;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
+[Collection("lab")]
 [Trait("Category", "Lab")]
-public sealed class AppendLabTests
+public sealed class AppendLabTests(LabFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_connection_cut_mid_append_When_appending_Then_retryable_no_partial_message_and_the_retry_stores_it_once()
     {
         var login = _lab.NewLogin();
@@ -35,7 +38,7 @@ public sealed class AppendLabTests
         Assert.Equal(1, await CountAsync(login, "Work"));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_destination_size_limit_When_a_batch_holds_one_oversized_message_Then_it_is_rejected_with_the_reason_and_the_rest_stored()
     {
         var login = _lab.NewLogin("small-");

@@ -6,22 +6,21 @@ using Runbook.Tests.Support;
 using Xunit.Abstractions;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
 /// <summary>Memory is measured process-wide, so nothing else may run alongside.</summary>
-[CollectionDefinition(nameof(BigMessageLabTests), DisableParallelization = true)]
-public sealed class BigMessageCollection;
-
-[Collection(nameof(BigMessageLabTests))]
+[Collection("lab-memory")]
 [Trait("Category", "Lab")]
-public sealed class BigMessageLabTests(ITestOutputHelper output) : IDisposable
+public sealed class BigMessageLabTests(LabFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const long MessageBytes = 30L * 1024 * 1024 + 12_345;
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
     private readonly string _dir = Directory.CreateTempSubdirectory("runbook-big-").FullName;
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_30_MB_message_When_copied_old_to_new_Then_bytes_match_and_live_memory_stays_bounded()
     {
         var login = _lab.NewLogin();
@@ -50,6 +49,29 @@ public sealed class BigMessageLabTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"30 MB copy: {watch.Elapsed.TotalSeconds:0.00} s, peak live heap growth {meter.PeakGrowth / 1048576.0:0.0} MB, " +
             $"allocated {meter.Allocated / 1048576.0:0.0} MB, process peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB");
         // A buffering copy would hold the whole message (30 MB) live at once.
+        Assert.True(meter.PeakGrowth < 10 * 1024 * 1024, $"live heap grew by {meter.PeakGrowth} bytes");
+    }
+
+    [Fact]
+    public async Task Given_a_30_MB_message_When_retrieved_over_pop3_Then_bytes_match_and_live_memory_stays_bounded()
+    {
+        var login = _lab.NewLogin();
+        var original = Path.Combine(_dir, "original.eml");
+        await WriteBigMessageAsync(original);
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [FileItem(original)]);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var meter = new HeapMeter();
+        var watch = Stopwatch.StartNew();
+
+        await using (var pop3 = await Runbook.Adapters.Mail.Pop3.Pop3MailSource.ConnectAsync(_lab.Old("pop3"), login, None))
+        {
+            var message = Assert.Single(await pop3.ListMessagesAsync("INBOX", 0, None));
+            await pop3.CopyRawAsync("INBOX", message, new MeteredStream(new HashingStream(sha), meter), None);
+        }
+        watch.Stop();
+
+        Assert.Equal(Sha256(original), Convert.ToHexString(sha.GetHashAndReset()));
+        output.WriteLine($"30 MB POP3 RETR: {watch.Elapsed.TotalSeconds:0.00} s, peak live heap growth {meter.PeakGrowth / 1048576.0:0.0} MB, allocated {meter.Allocated / 1048576.0:0.0} MB");
         Assert.True(meter.PeakGrowth < 10 * 1024 * 1024, $"live heap grew by {meter.PeakGrowth} bytes");
     }
 

@@ -5,15 +5,18 @@ using Runbook.Adapters.Mail.Raw;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
+[Collection("lab")]
 [Trait("Category", "Lab")]
-public sealed class ConnectionLabTests
+public sealed class ConnectionLabTests(LabFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_wrong_password_When_each_adapter_logs_in_Then_authentication_failed_naming_account_not_password()
     {
         var login = _lab.NewLogin() with { Password = "wrong-" + Guid.NewGuid().ToString("N") };
@@ -33,7 +36,7 @@ public sealed class ConnectionLabTests
         });
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_implicit_tls_without_the_lab_ca_When_connecting_Then_unreachable_with_advice()
     {
         var untrusted = _lab.Old("imaps", TransportSecurity.Tls, new TlsOptions());
@@ -47,7 +50,7 @@ public sealed class ConnectionLabTests
         Assert.Equal(ExitCode.Unreachable, mailKit.ExitCode);
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_lab_ca_When_connecting_with_tls_and_starttls_Then_every_adapter_logs_in()
     {
         var login = _lab.NewLogin();
@@ -68,7 +71,7 @@ public sealed class ConnectionLabTests
         }
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_verify_off_in_the_plan_When_the_certificate_is_untrusted_Then_it_connects()
     {
         var insecure = new TlsOptions { Verify = false, InsecureReason = "lab test" };
@@ -78,7 +81,7 @@ public sealed class ConnectionLabTests
         Assert.NotEmpty(await source.ListFoldersAsync(None));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_implicit_tls_configured_on_a_plain_port_When_connecting_Then_unreachable_pointing_at_security()
     {
         var mismatch = _lab.Old("imap", TransportSecurity.Tls);

@@ -4,15 +4,18 @@ using Runbook.Adapters.Mail;
 using Runbook.Adapters.Mail.Imap;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
+[Collection("lab")]
 [Trait("Category", "Lab")]
-public sealed class ImapLabTests
+public sealed class ImapLabTests(LabFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_old_courier_style_server_When_listing_Then_INBOX_prefix_and_dot_separator()
     {
         var login = _lab.NewLogin();
@@ -30,7 +33,7 @@ public sealed class ImapLabTests
         Assert.DoesNotContain(folders, f => f.FullName.Contains('&', StringComparison.Ordinal));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_new_server_When_listing_Then_slash_separator_and_special_use()
     {
         await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), _lab.NewLogin(), None);
@@ -45,7 +48,22 @@ public sealed class ImapLabTests
         Assert.True(destination.Capabilities.MultiAppend);
     }
 
-    [LabFact]
+    [Fact]
+    public async Task Given_the_new_servers_quota_When_read_Then_limit_and_usage_are_in_bytes()
+    {
+        var login = _lab.NewLogin();
+        await SeedAsync(_lab.New("imap"), login, "INBOX", [Item(Crlf("counted"))]);
+        await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), login, None);
+
+        var quota = await destination.GetQuotaAsync(None);
+
+        Assert.NotNull(quota);
+        Assert.Equal(10L * 1024 * 1024 * 1024, quota.StorageLimitBytes);
+        Assert.Null(quota.MessageLimit);
+        Assert.InRange(quota.StorageUsedBytes, 1, 4096);
+    }
+
+    [Fact]
     public async Task Given_japanese_and_accented_paths_When_ensured_twice_Then_created_once_with_parents_and_encoded_on_the_wire()
     {
         var login = _lab.NewLogin();
@@ -61,13 +79,13 @@ public sealed class ImapLabTests
             Assert.Contains("Cartório", names);
             Assert.DoesNotContain(names, n => n.Contains('&', StringComparison.Ordinal));
         }
-        var maildir = Directory.GetDirectories(MailDir("new", login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        var maildir = Directory.GetDirectories(_lab.NewMaildir(login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         // Dovecot keeps mUTF-7 on disk: the folder named "Cartório" is stored as Cart&APM-rio, exactly once.
         Assert.Single(maildir, d => d == "Cart&APM-rio");
         Assert.DoesNotContain(maildir, d => d!.Contains("&-", StringComparison.Ordinal) || d.Contains("&APM-rio-", StringComparison.Ordinal));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_awkward_messages_When_copied_old_to_new_Then_bytes_flags_keywords_and_dates_survive()
     {
         var login = _lab.NewLogin();
@@ -88,7 +106,25 @@ public sealed class ImapLabTests
         Assert.Equal(Describe(before), Describe(after));
     }
 
-    [LabFact]
+    [Fact]
+    public async Task Given_small_and_large_messages_When_copied_many_at_once_Then_each_gets_exactly_its_own_bytes()
+    {
+        var login = _lab.NewLogin();
+        byte[] large = [.. Crlf("large", "large@x"), .. Enumerable.Repeat((byte)'z', 1_500_000)];
+        byte[][] contents = [NoFinalNewline, large, Bom, DotLines, Crlf("plain")];
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [.. contents.Select(c => Item(c))]);
+        await using var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None);
+        var messages = await source.ListMessagesAsync("INBOX", 0, None);
+        var copies = messages.ToDictionary(m => m.Uid, _ => new MemoryStream());
+
+        await ((IMailSource)source).CopyRawManyAsync("INBOX", messages, m => new KeepOpen(copies[m.Uid]), None);
+
+        var singles = await BodiesAsync(_lab.Old("imap"), login, "INBOX");
+        Assert.Equal(singles.OrderBy(p => p.Key).Select(p => Sha(p.Value)), copies.OrderBy(p => p.Key).Select(p => Sha(p.Value.ToArray())));
+        Assert.Contains(Sha(large), copies.Values.Select(c => Sha(c.ToArray())));
+    }
+
+    [Fact]
     public async Task Given_a_message_with_bare_LF_When_stored_on_dovecot_Then_BODY_is_served_with_CRLF()
     {
         // Documents Dovecot 2.3's behaviour: it stores what it is given but FETCH BODY[] normalises bare LF to CRLF
@@ -102,7 +138,7 @@ public sealed class ImapLabTests
         Assert.Equal(System.Text.Encoding.ASCII.GetString(BareLf).Replace("\n", "\r\n", StringComparison.Ordinal), System.Text.Encoding.ASCII.GetString(served));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_messages_on_the_source_When_listed_and_read_Then_the_source_is_unchanged()
     {
         var login = _lab.NewLogin();
@@ -111,10 +147,12 @@ public sealed class ImapLabTests
 
         await using (var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None))
         {
-            foreach (var message in await source.ListMessagesAsync("INBOX", 0, None))
+            var messages = await source.ListMessagesAsync("INBOX", 0, None);
+            foreach (var message in messages)
             {
                 await source.CopyRawAsync("INBOX", message, Stream.Null, None);
             }
+            await source.CopyRawManyAsync("INBOX", messages, _ => Stream.Null, None);
             await source.GetStatusAsync("INBOX", None);
         }
 
@@ -122,7 +160,7 @@ public sealed class ImapLabTests
         Assert.DoesNotContain("Seen", before, StringComparison.Ordinal);
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_identical_copies_When_listed_on_both_sides_Then_identities_agree()
     {
         var login = _lab.NewLogin();
@@ -172,7 +210,4 @@ public sealed class ImapLabTests
         await client.DisconnectAsync(true);
         return $"{count}: " + string.Join("; ", summaries.Select(s => $"{s.UniqueId} {s.Flags} {string.Join(',', s.Keywords)}"));
     }
-
-    private string MailDir(string server, MailLogin login) =>
-        Path.Combine(Path.GetDirectoryName(_lab.CaFile)!, "..", server, "mail", login.User, "Maildir");
 }

@@ -55,4 +55,22 @@ public sealed class MessageIdentityTests
 
         Assert.NotEqual(MessageIdentity.HeaderDigest(a, 1), MessageIdentity.HeaderDigest(b, 1));
     }
+
+    [Fact]
+    public void Given_an_mbox_from_line_and_a_broken_field_When_parsed_Then_the_real_headers_are_kept()
+    {
+        var headers = Headers("From sender@old.test Tue Jan  2 03:04:05 2024\r\nMessage-ID: <m@x>\r\nno colon here\r\nSubject: a\r\n b\r\n");
+
+        Assert.Equal("m@x", MessageIdentity.MessageId(headers));
+        Assert.Equal(MessageIdentity.HeaderDigest(Headers("Message-ID: <m@x>\r\nSubject: a b\r\n"), 9), MessageIdentity.HeaderDigest(headers, 9));
+    }
+
+    [Fact]
+    public void Given_a_header_block_with_bare_lf_and_a_body_When_parsed_Then_parsing_stops_at_the_blank_line()
+    {
+        var headers = MessageIdentity.ParseHeaders(new MemoryStream("Subject: s\n\nMessage-ID: <body@x>\n"u8.ToArray()));
+
+        Assert.Null(MessageIdentity.MessageId(headers));
+        Assert.Equal("s", headers[HeaderId.Subject]?.Trim());
+    }
 }

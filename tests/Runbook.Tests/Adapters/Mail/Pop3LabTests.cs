@@ -2,15 +2,18 @@ using Runbook.Adapters.Mail.Imap;
 using Runbook.Adapters.Mail.Pop3;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
+using Runbook.Tests.Lab;
+
 namespace Runbook.Tests.Adapters.Mail;
 
+[Collection("lab")]
 [Trait("Category", "Lab")]
-public sealed class Pop3LabTests
+public sealed class Pop3LabTests(LabFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private readonly MailLab _lab = MailLab.Load();
+    private readonly MailLab _lab = new(fixture.Lab);
 
-    [LabFact]
+    [Fact]
     public async Task Given_messages_in_the_inbox_When_read_over_pop3_Then_uidls_sizes_identities_and_bytes_match_imap()
     {
         var login = _lab.NewLogin();
@@ -40,7 +43,7 @@ public sealed class Pop3LabTests
         Assert.Contains(messages, m => m.MessageId == "one@x");
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_pop3_session_When_everything_was_read_Then_the_messages_are_still_there()
     {
         var login = _lab.NewLogin();

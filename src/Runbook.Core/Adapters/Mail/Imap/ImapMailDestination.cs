@@ -105,6 +105,19 @@ internal sealed class ImapMailDestination : IMailDestination
         }
     }
 
+    public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, "reading the quota", async () =>
+        {
+            if (!Capabilities.Quota)
+            {
+                return null;
+            }
+            var quota = await _client.Inbox.GetQuotaAsync(cancellationToken);
+            // IMAP counts STORAGE in units of 1024 octets (RFC 9208).
+            return (MailQuota?)new MailQuota(
+                quota.StorageLimit * 1024L, (quota.CurrentStorageSize ?? 0) * 1024L, quota.MessageLimit, quota.CurrentMessageCount);
+        });
+
     public async ValueTask DisposeAsync()
     {
         if (_raw is not null)

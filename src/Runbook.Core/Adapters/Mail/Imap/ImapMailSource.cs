@@ -85,38 +85,33 @@ internal sealed class ImapMailSource : IMailSource
             }
         });
 
-    /// <summary>
-    /// Messages up to one chunk come in one pipelined <c>UID FETCH BODY.PEEK[]</c> (MailKit hands each literal to the
-    /// callback, so at most one chunk is held); larger ones go through the chunked path of <see cref="CopyRawAsync"/>.
-    /// </summary>
-    public async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> open, CancellationToken cancellationToken)
-    {
-        var small = messages.Where(m => m.Size <= ChunkSize).ToList();
-        if (small.Count > 1)
+    /// <summary>Messages up to <see cref="ChunkSize"/> come in one UID FETCH BODY.PEEK[] (MailKit holds each only while it is written); larger ones stream in chunks.</summary>
+    public Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading {messages.Count} messages of {folder}", async () =>
         {
-            await MailOperation.RunAsync(_endpoint, $"reading {small.Count} messages of {folder}", async () =>
+            var small = messages.Where(m => m.Size <= ChunkSize).ToDictionary(m => m.Uid);
+            if (small.Count > 0)
             {
-                var opened = await ExamineAsync(folder, refresh: false, cancellationToken);
-                if (opened is not ImapFolder imap)
+                var open = (ImapFolder)await ExamineAsync(folder, refresh: false, cancellationToken);
+                var uids = small.Keys.Order().Select(uid => new UniqueId(open.UidValidity, uid)).ToList();
+                var written = 0;
+                await open.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
                 {
-                    throw new InvalidOperationException("an IMAP folder was expected");
-                }
-                var byUid = small.ToDictionary(m => m.Uid);
-                var uids = small.Select(m => new UniqueId(imap.UidValidity, m.Uid)).ToList();
-                await imap.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
-                {
-                    await using var target = open(byUid[uid.Id]);
-                    await stream.CopyToAsync(target, token);
+                    await using var destination = openDestination(small[uid.Id]);
+                    await stream.CopyToAsync(destination, token);
+                    written++;
                 }, cancellationToken);
-            });
-        }
-
-        foreach (var message in small.Count > 1 ? messages.Where(m => m.Size > ChunkSize) : messages)
-        {
-            await using var target = open(message);
-            await CopyRawAsync(folder, message, target, cancellationToken);
-        }
-    }
+                if (written != small.Count)
+                {
+                    throw new MessageNotFoundException($"{small.Count - written} of {small.Count} requested messages");
+                }
+            }
+            foreach (var large in messages.Where(m => m.Size > ChunkSize))
+            {
+                await using var destination = openDestination(large);
+                await CopyRawAsync(folder, large, destination, cancellationToken);
+            }
+        });
 
     public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);
 
