@@ -10,11 +10,16 @@ internal static class RunbookApp
     private const string RootDetails = """
         Write a plan (runbook init), check it (runbook validate), then run it step by step.
         Exit codes: 0 success, 1 a step failed, 2 changes pending (plan --detailed-exitcode), 3 stopped at a wait,
-        64 usage, 65 invalid plan, 69 server unreachable, 75 lock held, 77 authentication failed, 130 cancelled.
+        64 usage (or a changed plan not accepted), 65 invalid plan, 69 server unreachable, 75 lock held,
+        77 authentication failed, 130 cancelled.
 
         Examples:
           runbook init customers/acme.yaml
           runbook validate customers/acme.yaml
+          runbook plan customers/acme.yaml
+          runbook apply customers/acme.yaml --wait
+          runbook approve customers/acme.yaml switch-mx --by "Yuki Tanaka"
+          runbook status customers/acme.yaml
         """;
 
     public static Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken cancellationToken) =>

@@ -19,11 +19,11 @@ internal sealed class EffectStepKind(EffectStore effects, KillPoints points) : I
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        points.Reach($"{context.Step.Id} start");
+        points.Reach($"{context.Step.Id} start", cancellationToken);
         var written = 0;
         foreach (var unit in Units(context))
         {
-            points.Reach($"{context.Step.Id}/{unit} before");
+            points.Reach($"{context.Step.Id}/{unit} before", cancellationToken);
             if (await context.State.GetCheckpointAsync($"unit/{unit}", cancellationToken) != "done")
             {
                 if (effects.WriteOnce(Key(context, unit)))
@@ -32,19 +32,19 @@ internal sealed class EffectStepKind(EffectStore effects, KillPoints points) : I
                     await context.State.RecordAsync($"wrote {Key(context, unit)}", null, cancellationToken);
                 }
 
-                points.Reach($"{context.Step.Id}/{unit} written");
+                points.Reach($"{context.Step.Id}/{unit} written", cancellationToken);
                 await context.State.SetCheckpointAsync($"unit/{unit}", "done", cancellationToken);
             }
             else
             {
-                points.Reach($"{context.Step.Id}/{unit} written");
+                points.Reach($"{context.Step.Id}/{unit} written", cancellationToken);
             }
 
-            points.Reach($"{context.Step.Id}/{unit} checkpointed");
+            points.Reach($"{context.Step.Id}/{unit} checkpointed", cancellationToken);
             context.Progress.Report(new StepProgress("units", unit, Units(context).Count()));
         }
 
-        points.Reach($"{context.Step.Id} end");
+        points.Reach($"{context.Step.Id} end", cancellationToken);
         return StepOutcome.Succeeded(new JsonObject { ["written"] = written });
     }
 

@@ -5,13 +5,8 @@ using Runbook.TestHost;
 // `runbook` with the production kinds plus test.effect. Environment:
 //   RUNBOOK_TEST_EFFECTS  the effects database (the "destination" the test kind writes to)
 //   RUNBOOK_TEST_KILL_AT  N: at the N-th kill point of this process, write RUNBOOK_TEST_MARKER and block until killed
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
-
+//   RUNBOOK_TEST_BLOCK    "cancellable": block there until Ctrl+C/SIGTERM instead (then the step sees cancellation)
+using var interrupts = new Interrupts(Console.Error);
 var points = KillPoints.FromEnvironment();
 var effects = new EffectStore(Environment.GetEnvironmentVariable("RUNBOOK_TEST_EFFECTS") ?? "effects.db");
 var engine = EngineCli.Production(TimeProvider.System);
@@ -22,4 +17,4 @@ foreach (var kind in Runbook.Steps.MailStepKinds.Create(new KillingMailConnector
     engine.Kinds.Add(kind);
 }
 
-return await RunbookApp.RunAsync(args, engine, CliConsole.System(), cancel.Token);
+return await RunbookApp.RunAsync(args, engine, CliConsole.System(), interrupts.Token);

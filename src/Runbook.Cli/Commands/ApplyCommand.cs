@@ -37,8 +37,8 @@ internal static class ApplyCommand
         var state = EngineOptions.State();
         var json = EngineOptions.Json();
         var wait = new Option<bool>("--wait") { Description = "Sleep through waits (windows, times, approvals) instead of exiting 3." };
-        var step = new Option<string?>("--step") { Description = "Run only this step." };
-        var from = new Option<string?>("--from") { Description = "Start at this step; earlier ones are not run." };
+        var step = new Option<string?>("--step") { HelpName = "ID", Description = "Run only this step." };
+        var from = new Option<string?>("--from") { HelpName = "ID", Description = "Start at this step; earlier ones are not run." };
         var accept = new Option<bool>("--accept-plan-change") { Description = "Accept a changed plan: changed steps and the ones after them run again." };
         var command = new Command("apply", "Run the plan from the first step not done; resumable, never does anything twice.")
         {

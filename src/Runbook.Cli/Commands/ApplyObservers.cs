@@ -113,6 +113,11 @@ internal sealed class ProgressObserver(ProgressContext context, LineObserver lin
     {
         if (_tasks.TryGetValue(step.Id, out var task))
         {
+            if (outcome is StepOutcome.Done)
+            {
+                task.Value = task.MaxValue;
+            }
+
             task.StopTask();
         }
 

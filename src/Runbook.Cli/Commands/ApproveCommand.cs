@@ -24,7 +24,7 @@ internal static class ApproveCommand
         var plan = EngineOptions.Plan();
         var step = EngineOptions.Step();
         var state = EngineOptions.State();
-        var by = new Option<string?>("--by") { Description = "Who approves (default: the current user name)." };
+        var by = new Option<string?>("--by") { HelpName = "NAME", Description = "Who approves (default: the current user name)." };
         var command = new Command("approve", "Record an approval for a gated step, or resume a pause.") { plan, step, by, state };
         command.SetAction((parse, ct) => RunAsync(console, engine, parse.GetValue(plan)!, parse.GetValue(step)!, parse.GetValue(by), parse.GetValue(state), ct));
         return command;

@@ -70,7 +70,7 @@ internal static class EngineOptions
 
     public static Argument<string> Step() => new("STEP") { Description = "A step id of the plan." };
 
-    public static Option<string?> State() => new("--state") { Description = "The state database (default: PLAN with the extension .runbook.db, or the plan's state.path)." };
+    public static Option<string?> State() => new("--state") { HelpName = "PATH", Description = "The state database (default: PLAN with the extension .runbook.db, or the plan's state.path)." };
 
     public static Option<bool> Json() => new("--json") { Description = "One JSON document on stdout, for scripts." };
 }

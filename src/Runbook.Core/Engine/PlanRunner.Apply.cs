@@ -13,6 +13,7 @@ internal sealed partial class PlanRunner
     {
         var (planned, kinds) = Resolve(plan);
         var selected = Select(plan, options);
+        _lastWait = null;
         using var stateLock = StateLock.Acquire(options.StatePath, options.Command, _time, out var stale);
         await using var store = await StateStore.OpenAsync(options.StatePath, _time, cancellationToken);
         if (stale is not null)

@@ -6,6 +6,8 @@ namespace Runbook.Engine;
 
 internal sealed partial class PlanRunner
 {
+    private (string StepId, string Reason, DateTimeOffset? Until)? _lastWait;
+
     /// <summary>Runs one step through its gates, waits and retries; null when it is done, else why the apply stops.</summary>
     private async Task<ApplyResult?> RunStepAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, string fingerprint, StateStore store, ApplyOptions options, CancellationToken cancellationToken)
     {
@@ -83,7 +85,13 @@ internal sealed partial class PlanRunner
             await store.MarkWaitingAsync(step.Id, until, reason, CancellationToken.None);
         }
 
-        observer.StepWaiting(step, until, reason, options.Wait);
+        // Under --wait an approval is polled every PollInterval for days: say it once, not at every poll.
+        if (_lastWait != (step.Id, reason, until))
+        {
+            _lastWait = (step.Id, reason, until);
+            observer.StepWaiting(step, until, reason, options.Wait);
+        }
+
         if (!options.Wait)
         {
             return new ApplyResult.Waiting(step.Id, until, reason);

@@ -64,7 +64,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         Step = step,
         Time = _time,
         State = state,
-        Secrets = services.Secrets?.Invoke(plan) ?? new SecretResolver(Path.GetDirectoryName(Path.GetFullPath(plan.SourcePath))!),
+        Secrets = services.Secrets?.Invoke(plan) ?? new PlanSecretResolver(plan),
         Progress = new ObserverProgress(observer, step),
         Log = new ObserverLog(observer, step),
         DryRun = dryRun,

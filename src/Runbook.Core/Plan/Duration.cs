@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Runbook.Plan;
 
 /// <summary>Durations as plans write them: <c>30s</c>, <c>15m</c>, <c>2h</c>, <c>1d</c>, <c>1h30m</c>, <c>500ms</c>.</summary>
-public static partial class Duration
+internal static partial class Duration
 {
     public static bool TryParse(string? text, out TimeSpan value)
     {

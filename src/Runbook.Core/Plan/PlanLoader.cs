@@ -13,7 +13,8 @@ public sealed class PlanLoader(PlanLoaderOptions? options = null)
 {
     private readonly PlanLoaderOptions options = options ?? new PlanLoaderOptions();
 
-    public PlanLoadResult Load(string path) => LoadAsync(path, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>Synchronous form for callers without async context; runs on the pool so no caller's context can deadlock it.</summary>
+    public PlanLoadResult Load(string path) => Task.Run(() => LoadAsync(path, CancellationToken.None)).GetAwaiter().GetResult();
 
     public async Task<PlanLoadResult> LoadAsync(string path, CancellationToken cancellationToken)
     {

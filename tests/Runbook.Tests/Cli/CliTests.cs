@@ -42,6 +42,21 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public async Task Given_plans_with_passwords_written_in_clear_When_validated_Then_no_output_quotes_them(string format)
+    {
+        var invalid = RepoPaths.Of("tests", "Runbook.Tests", "Plan", "Invalid");
+        string[] plans = ["literal-password.yaml", "csv-literal-password.yaml", "secret-env-not-a-name.yaml"];
+
+        var (code, output, error) = await Run(["validate", "--format", format, .. plans.Select(p => Path.Combine(invalid, p))]);
+
+        Assert.Equal((int)ExitCode.InvalidPlan, code);
+        Assert.Contains("literal password", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", output + error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("validate")]
     [InlineData("validate", "--format", "xml", "plan.yaml")]
     [InlineData("validate", "no-such-plan.yaml")]

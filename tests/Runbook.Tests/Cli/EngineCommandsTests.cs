@@ -39,7 +39,7 @@ public sealed class EngineCommandsTests
     }
 
     [Fact]
-    public async Task Given_an_applied_state_When_plan_runs_as_json_Then_every_state_file_is_unchanged_byte_for_byte()
+    public async Task Given_an_applied_state_When_plan_status_and_log_run_Then_every_state_file_is_unchanged_byte_for_byte()
     {
         using var h = new CliHarness(Plan, SaturdayNoon);
         await h.RunAsync("apply", h.PlanPath);
@@ -47,6 +47,8 @@ public sealed class EngineCommandsTests
         var writes = h.Destination.TotalWrites;
 
         var (code, output) = await h.RunAsync("plan", h.PlanPath, "--json");
+        await h.RunAsync("status", h.PlanPath);
+        await h.RunAsync("log", h.PlanPath, "--json");
 
         Assert.Equal(0, code);
         Assert.Equal(before, Snapshot(h.Directory));

@@ -66,6 +66,30 @@ public sealed class KillAndResumeTests
         Assert.Equal(Effects.Length, host.WritesPerKey().Values.Sum());
     }
 
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Given_apply_in_the_middle_of_a_step_When_it_gets_ctrl_c_or_sigterm_Then_it_saves_exits_130_and_the_next_apply_finishes(string signal)
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, "plan.yaml"), Plan);
+        var host = new TestHostProcess(dir.Path);
+
+        var (stopped, stoppedOutput) = await host.RunAndSignalAsync(13, signal, "apply", "plan.yaml"); // migrate/2, after its write
+        var lockLeft = File.Exists(Path.Combine(dir.Path, "plan.runbook.db.lock"));
+        var (_, status) = await host.RunAsync("status", "plan.yaml", "--json");
+        var (resumed, output) = await host.RunAsync("apply", "plan.yaml");
+
+        Assert.True(stopped == 130, stoppedOutput);
+        Assert.Contains("cancelled at step migrate; the state is saved", stoppedOutput, StringComparison.Ordinal);
+        Assert.False(lockLeft);
+        Assert.Contains("\"status\": \"pending\"", status, StringComparison.Ordinal);
+        Assert.True(resumed == 0, output);
+        Assert.DoesNotContain("stale lock", output, StringComparison.Ordinal); // the interrupted apply released it
+        Assert.Equal(Effects, host.WritesPerKey().Keys.Order(StringComparer.Ordinal));
+        Assert.All(host.WritesPerKey(), w => Assert.Equal(1, w.Value));
+    }
+
     [Fact]
     public async Task Given_the_state_of_a_killed_apply_When_plan_runs_Then_the_database_and_its_wal_are_unchanged_and_nothing_is_written()
     {

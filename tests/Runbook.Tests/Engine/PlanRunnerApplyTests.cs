@@ -124,6 +124,19 @@ public sealed class PlanRunnerApplyTests
     }
 
     [Fact]
+    public async Task Given_a_step_with_a_timeout_When_its_work_outlasts_it_on_the_clock_Then_it_fails_retryably_saying_so()
+    {
+        using var h = new EngineHarness();
+        var plan = h.NewPlan().Step("migrate", units: 3, change: s => s with { Timeout = TimeSpan.FromMinutes(10) }).Build();
+        h.Kind.BeforeUnit = (_, _) => h.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var result = await h.ApplyAsync(plan);
+
+        Assert.Equal(new ApplyResult.Failed("migrate", "timed out after 00:10:00", true), result);
+        Assert.Equal(1, h.Destination.TotalWrites); // unit 2 starts at minute 12, past the limit
+    }
+
+    [Fact]
     public async Task Given_a_step_kind_that_throws_a_bug_When_applied_Then_the_step_is_recorded_failed_not_left_running()
     {
         using var h = new EngineHarness();

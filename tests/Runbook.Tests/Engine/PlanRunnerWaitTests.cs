@@ -112,8 +112,9 @@ public sealed class PlanRunnerWaitTests
         Assert.IsType<ApplyResult.Completed>(result);
         Assert.Equal(3, h.Sleeper.Sleeps.Count);
         await using var state = await h.OpenStateAsync();
-        // Polling three times recorded the wait once.
+        // Polling three times recorded and reported the wait once.
         Assert.Single(await state.ReadJournalAsync(CancellationToken.None), e => e.Event == "waiting");
+        Assert.Single(h.Observer.Lines, l => l.StartsWith("switch: waiting", StringComparison.Ordinal));
     }
 
     [Fact]

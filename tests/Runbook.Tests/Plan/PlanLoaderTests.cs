@@ -96,4 +96,18 @@ public sealed class PlanLoaderTests
         Assert.False(result.IsValid);
         Assert.StartsWith("cannot read", result.Diagnostics.Single().Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_plain_text_to_a_remote_host_When_loaded_Then_a_warning_names_the_host()
+    {
+        using var dir = new TempDir();
+        var text = TestPlans.Minimal.Replace("host: 127.0.0.1, port: 1143", "host: mail.oldhost.example, port: 1143", StringComparison.Ordinal);
+
+        var result = new PlanLoader().Load(dir.Write("plan.yaml", text));
+
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.True(result.IsValid);
+        Assert.Equal("servers.old.imap.security", warning.Path);
+        Assert.Contains("mail.oldhost.example", warning.Message, StringComparison.Ordinal);
+    }
 }

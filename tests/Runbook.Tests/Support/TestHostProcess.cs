@@ -53,6 +53,26 @@ internal sealed class TestHostProcess(string directory)
         return await File.ReadAllTextAsync(MarkerPath);
     }
 
+    /// <summary>Runs until kill point <paramref name="point"/>, sends <paramref name="signal"/> (INT as Ctrl+C does, or TERM), and waits for the exit.</summary>
+    public async Task<(int ExitCode, string Output)> RunAndSignalAsync(int point, string signal, params string[] args)
+    {
+        File.Delete(MarkerPath);
+        using var process = Start(args, point, cancellable: true);
+        using var timeout = new CancellationTokenSource(Limit);
+        while (!File.Exists(MarkerPath) && !process.HasExited)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(timeout.Token);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await ReadAsync(process));
+    }
+
     /// <summary>How often each effect key was written, read from the effects database.</summary>
     public Dictionary<string, long> WritesPerKey()
     {
@@ -70,7 +90,7 @@ internal sealed class TestHostProcess(string directory)
         return counts;
     }
 
-    private Process Start(string[] args, int? killAt)
+    private Process Start(string[] args, int? killAt, bool cancellable = false)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("exec");
@@ -83,6 +103,11 @@ internal sealed class TestHostProcess(string directory)
         info.Environment["RUNBOOK_TEST_EFFECTS"] = EffectsPath;
         info.Environment["RUNBOOK_TEST_MARKER"] = MarkerPath;
         info.Environment["NO_COLOR"] = "1";
+        if (cancellable)
+        {
+            info.Environment["RUNBOOK_TEST_BLOCK"] = "cancellable";
+        }
+
         if (killAt is { } n)
         {
             info.Environment["RUNBOOK_TEST_KILL_AT"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);

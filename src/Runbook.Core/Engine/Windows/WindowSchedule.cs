@@ -7,8 +7,9 @@ namespace Runbook.Engine.Windows;
 /// </summary>
 /// <remarks>
 /// An opening starts on a listed weekday at <c>From</c> and ends at <c>To</c>, the next day when <c>To</c> is not after
-/// <c>From</c> (<c>From == To</c> is a whole day). Blackout dates close every instant whose local date is blacked out,
-/// including the part of a night window that runs into one. Local times are resolved leniently, as NodaTime does: a
+/// <c>From</c> (<c>From == To</c> is a whole day). A blackout date is closed through and through: no opening starts on
+/// it (a Friday-night window blacked out on Friday does not open after midnight either), and the part of the previous
+/// night's opening that runs into it is cut at midnight. When in doubt, closed: a cutover must never land on a holiday. Local times are resolved leniently, as NodaTime does: a
 /// time skipped by a DST jump moves forward by the jump, an ambiguous one takes its earlier occurrence.
 /// </remarks>
 internal sealed class WindowSchedule
@@ -66,13 +67,9 @@ internal sealed class WindowSchedule
                 continue;
             }
 
-            // Candidates: the opening's start, or the local midnight where a blacked-out evening gives way to an open night.
-            foreach (var candidate in new[] { o.Start, ToInstant(day.AddDays(1), TimeOnly.MinValue) })
+            if (o.Start >= instant && IsOpen(o.Start))
             {
-                if (candidate >= instant && candidate < o.End && IsOpen(candidate))
-                {
-                    return candidate;
-                }
+                return o.Start;
             }
         }
 
@@ -104,7 +101,7 @@ internal sealed class WindowSchedule
 
     private (DateTimeOffset Start, DateTimeOffset End)? Opening(DateOnly day)
     {
-        if (!_window.Days.Contains(day.DayOfWeek))
+        if (!_window.Days.Contains(day.DayOfWeek) || _blackout.Contains(day))
         {
             return null;
         }

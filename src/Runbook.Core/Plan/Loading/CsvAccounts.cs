@@ -72,10 +72,11 @@ internal sealed class CsvAccounts(Diagnostics diagnostics)
     private YamlMapping? ReadRow(List<CsvField> fields, Dictionary<string, int> columns, string file, int line, string path)
     {
         var width = columns.Values.Max() + 1;
-        if (fields.Count < width)
+        if (fields.Count != width)
         {
-            var lastColumn = fields[^1].Column + fields[^1].Text.Length;
-            diagnostics.Error(new SourceLocation(file, line, lastColumn), path, $"row has {fields.Count} fields, the header has {width}");
+            // Too few: point past the last field; too many: at the first field without a column.
+            var column = fields.Count < width ? fields[^1].Column + fields[^1].Text.Length : fields[width].Column;
+            diagnostics.Error(new SourceLocation(file, line, column), path, $"row has {fields.Count} fields, the header has {width}");
             return null;
         }
         var rowAt = new SourceLocation(file, line, 1);

@@ -47,7 +47,7 @@ internal sealed class CsvAccountRules(JsonSchema schema, Loading.SourceMap map, 
             : rule.Pattern is { } pattern && !Pattern(pattern).IsMatch(text) ? ValidationErrorKind.PatternMismatch
             : ValidationErrorKind.Unknown;
         if (kind != ValidationErrorKind.Unknown)
-            diagnostics.Error(map.ValueAt(path), path, SchemaMessages.Describe(kind, rule, new JValue(text)));
+            diagnostics.Error(map.ValueAt(path), path, SchemaMessages.Describe(kind, rule, PlanPath.IsSecret(path) ? null : new JValue(text)));
     }
 
     private Regex Pattern(string pattern)

@@ -10,6 +10,13 @@ internal static class PlanPath
         return (parent.Length == 0 ? "$" : parent) + quoted;
     }
 
+    /// <summary>
+    /// True for a path inside a secret reference: messages there never quote the value, because a person who
+    /// wrote <c>env: hunter2</c> may have put the password itself where the variable's name belongs.
+    /// </summary>
+    public static bool IsSecret(string path) =>
+        path.Contains(".password", StringComparison.Ordinal) || path.Contains(".secret", StringComparison.Ordinal);
+
     public static string Index(string parent, int index) => $"{(parent.Length == 0 ? "$" : parent)}[{index}]";
 
     // A plain loop: this runs for every node of plans with thousands of accounts, where a regex showed in profiles.

@@ -20,7 +20,7 @@ internal static class SchemaMessages
             ValidationErrorKind.BooleanExpected => $"expected true or false{got}",
             ValidationErrorKind.ObjectExpected => $"expected a mapping (key: value){got}",
             ValidationErrorKind.ArrayExpected => $"expected a list{got}",
-            ValidationErrorKind.NoTypeValidates => Custom(schema) ?? $"unexpected value{got}",
+            ValidationErrorKind.NoTypeValidates => (Custom(schema) ?? "unexpected value") + got,
             ValidationErrorKind.NotInEnumeration => $"expected one of {string.Join(", ", schema?.Enumeration.Select(v => v?.ToString()) ?? [])}{got}",
             ValidationErrorKind.PatternMismatch => (Custom(schema) ?? $"does not match the pattern {schema?.Pattern}") + got,
             ValidationErrorKind.StringTooShort => "must not be empty",

@@ -30,11 +30,8 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
             if (steps[i] is not JObject step || step["uses"] is not JValue { Type: JTokenType.String } uses) continue;
             if (!schema.Definitions.TryGetValue("with." + (string)uses!, out var withSchema)) continue;
             var with = step["with"];
-            if (with is not null && with.Type != JTokenType.Object)
-            {
-                diagnostics.Error(map.ValueAt(PlanPath.Key(PlanPath.Index("steps", i), "with")), PlanPath.Key(PlanPath.Index("steps", i), "with"), $"expected a mapping of {(string)uses!} parameters, got {Show(with)}");
-                continue;
-            }
+            // A with: that is not a mapping was reported by the main schema already.
+            if (with is not null && with.Type != JTokenType.Object) continue;
             // An absent with: still has to satisfy the kind's required parameters; such errors point at the step.
             var detachedPrefix = with is null ? PlanPath.Key(PlanPath.Index("steps", i), "with") : null;
             foreach (var error in Flatten(withSchema.Validate(with ?? new JObject()))) Report(error, detachedPrefix, seen);
@@ -67,7 +64,7 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
             ValidationErrorKind.NoAdditionalPropertiesAllowed => (map.KeyAt(path), UnknownKey(error.Property ?? "", actual)),
             ValidationErrorKind.PropertyRequired when token is JObject => (map.KeyAt(path), $"missing required key '{error.Property}'"),
             ValidationErrorKind.PropertyRequired => (null, ""),
-            _ => (map.ValueAt(path), SchemaMessages.Describe(error.Kind, actual, token)),
+            _ => (map.ValueAt(path), SchemaMessages.Describe(error.Kind, actual, PlanPath.IsSecret(path) ? null : token)),
         };
         if (at is null || !seen.Add(path + "\n" + message)) return;
         diagnostics.Error(at, path, message);
@@ -105,6 +102,4 @@ internal sealed class SchemaValidator(JsonSchema schema, SourceMap map, Diagnost
         for (var i = segments.Count - 1; i >= 0; i--) path = segments[i](path);
         return path;
     }
-
-    internal static string Show(JToken token) => SchemaMessages.Show(token);
 }

@@ -51,7 +51,12 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
             foreach (var protocol in new[] { "imap", "pop3", "smtp" })
             {
                 var path = PlanPath.Key(PlanPath.Key(PlanPath.Key("servers", side), protocol), "tls");
-                if (Obj(Obj(server)?[protocol])?["tls"] is not JsonObject tls) continue;
+                var endpoint = Obj(Obj(server)?[protocol]);
+                if (Str(endpoint?["security"]) == "none" && Str(endpoint?["host"]) is { } host && !IsLoopback(host))
+                    diagnostics.Warning(map.ValueAt(PlanPath.Key(PlanPath.Key(PlanPath.Key("servers", side), protocol), "security")),
+                        PlanPath.Key(PlanPath.Key(PlanPath.Key("servers", side), protocol), "security"),
+                        $"security: none sends passwords and mail in clear text to {host}; use tls or starttls");
+                if (endpoint?["tls"] is not JsonObject tls) continue;
                 if (Bool(tls["verify"]) == false && string.IsNullOrWhiteSpace(Str(tls["insecure_reason"])))
                     ErrorAtKey(PlanPath.Key(path, "verify"), "verify: false needs an insecure_reason saying why (it is shown in the report)");
                 if (Str(tls["ca_file"]) is { } ca && !File.Exists(PlanFiles.Resolve(map.ValueAt(PlanPath.Key(path, "ca_file")).File, ca)))
@@ -112,6 +117,9 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
         if (ids.Count > 0 && !HasEndpoint("new", "smtp"))
             ErrorAtKey("notifications", "notifications are sent through servers.new.smtp, which is not defined");
     }
+
+    private static bool IsLoopback(string host) =>
+        host is "localhost" or "::1" || host.StartsWith("127.", StringComparison.Ordinal);
 
     private bool HasEndpoint(string side, string protocol) => Obj(Obj(Obj(plan["servers"])?[side])?[protocol]) is not null;
 }

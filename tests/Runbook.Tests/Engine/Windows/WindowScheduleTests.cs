@@ -52,8 +52,9 @@ public sealed class WindowScheduleTests
         Assert.True(schedule.IsOpen(At("2026-12-31T23:30:00+09:00")));
         Assert.Equal(At("2027-01-01T00:00:00+09:00"), schedule.ClosesAt(At("2026-12-31T23:30:00+09:00")));
         Assert.False(schedule.IsOpen(At("2027-01-01T00:30:00+09:00")));
-        // New Year's evening opening is blacked out until its own midnight: it opens at 00:00 on the 2nd.
-        Assert.Equal(At("2027-01-02T00:00:00+09:00"), schedule.NextOpening(At("2027-01-01T00:30:00+09:00")));
+        // New Year's Day's own night opening is cancelled too, after midnight included: next is the 2nd at 22:00.
+        Assert.False(schedule.IsOpen(At("2027-01-02T01:00:00+09:00")));
+        Assert.Equal(At("2027-01-02T22:00:00+09:00"), schedule.NextOpening(At("2027-01-01T00:30:00+09:00")));
     }
 
     [Fact]
