@@ -35,5 +35,11 @@ internal static class ErrorMapping
             await error.WriteLineAsync(ex is OperationCanceledException ? "runbook: cancelled" : $"runbook: {ex.Message}");
             return (int)ExitCodeFor(ex);
         }
+        catch (Exception ex)
+        {
+            // A bug, not a user mistake: still one line and exit 1, with the type to make the report useful.
+            await error.WriteLineAsync($"runbook: unexpected error ({ex.GetType().Name}): {ex.Message}");
+            return (int)ExitCodeFor(ex);
+        }
     }
 }

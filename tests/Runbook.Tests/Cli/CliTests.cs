@@ -117,6 +117,17 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Given_a_verb_that_throws_a_bug_When_run_Then_exit_1_with_one_line_and_no_stack_trace()
+    {
+        using var error = new StringWriter();
+
+        var code = await ErrorMapping.RunAsync(() => throw new InvalidOperationException("boom"), error);
+
+        Assert.Equal(1, code);
+        Assert.Equal("runbook: unexpected error (InvalidOperationException): boom" + Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
     public void Given_runbook_exceptions_When_mapped_Then_each_gets_its_own_code()
     {
         Assert.Equal(ExitCode.Locked, ErrorMapping.ExitCodeFor(new StateLockedException("held")));

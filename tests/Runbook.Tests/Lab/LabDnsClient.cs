@@ -35,13 +35,19 @@ internal sealed class LabDnsClient(LabDns dns, TimeProvider time)
     /// <summary>MX answers of the authoritative server (no recursion) or of the caching resolver.</summary>
     public async Task<IReadOnlyList<(string Exchange, int Ttl)>> MxAsync(string name, bool viaResolver, CancellationToken cancellationToken)
     {
+        var result = await QueryAsync(name, QueryType.MX, viaResolver, cancellationToken);
+        return [.. result.Answers.MxRecords().Select(r => (r.Exchange.Value.TrimEnd('.'), r.TimeToLive))];
+    }
+
+    /// <summary>One uncached query (DnsClient's own cache would hide TTL behaviour).</summary>
+    public Task<IDnsQueryResponse> QueryAsync(string name, QueryType type, bool viaResolver, CancellationToken cancellationToken)
+    {
         var server = viaResolver ? dns.Resolver : dns.Authoritative;
         var client = new LookupClient(new LookupClientOptions(new NameServer(IPAddress.Parse(server.Host), server.Port))
         {
             UseCache = false,
             Recursion = viaResolver,
         });
-        var result = await client.QueryAsync(name, QueryType.MX, cancellationToken: cancellationToken);
-        return [.. result.Answers.MxRecords().Select(r => (r.Exchange.Value.TrimEnd('.'), r.TimeToLive))];
+        return client.QueryAsync(name, type, cancellationToken: cancellationToken);
     }
 }

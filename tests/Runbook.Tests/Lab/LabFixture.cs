@@ -13,8 +13,16 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var root = LabEnvironment.FindRepositoryRoot(AppContext.BaseDirectory);
+        await RunLabScriptAsync(root, "up");
+        lab = LabEnvironment.Load(Path.Combine(root, ".lab", "lab.json"));
+    }
+
+    /// <summary>Runs <c>lab/lab.sh VERB</c>; a failure carries the script's output.</summary>
+    internal static async Task RunLabScriptAsync(string root, string verb)
+    {
+        // Ten minutes: on a fresh machine "up" first installs the Debian packages.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var start = new ProcessStartInfo(Path.Combine(root, "lab", "lab.sh"), ["up"])
+        var start = new ProcessStartInfo(Path.Combine(root, "lab", "lab.sh"), [verb])
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
@@ -26,9 +34,8 @@ public sealed class LabFixture : IAsyncLifetime
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"lab/lab.sh up failed ({process.ExitCode}):\n{await output}\n{await errors}");
+            throw new InvalidOperationException($"lab/lab.sh {verb} failed ({process.ExitCode}):\n{await output}\n{await errors}");
         }
-        lab = LabEnvironment.Load(Path.Combine(root, ".lab", "lab.json"));
     }
 
     // The lab stays up for the next run and for the demo; `./build.sh lab down` stops it.
