@@ -81,7 +81,7 @@ def probe(timeout, *checks):
             dns_answers(port, os.environ["LAB_ID"], arg, timeout)
 
 
-def listening(*ports):
+def all_free(*ports):
     """Exit 0 when none of the ports has a TCP listener on 127.0.0.1."""
     busy = []
     for port in ports:
@@ -140,4 +140,4 @@ if __name__ == "__main__":
     command, *rest = sys.argv[1:]
     {"ports": lambda: free_ports(int(rest[0])), "render": lambda: render(*rest), "probe": lambda: probe(*rest),
      "greeting": lambda: greeting(*rest), "dns": lambda: dns_answers(*rest),
-     "free": lambda: listening(*rest), "json": lambda: write_json(*rest)}[command]()
+     "free": lambda: all_free(*rest), "json": lambda: write_json(*rest)}[command]()

@@ -48,6 +48,10 @@ internal sealed partial class CorpusGenerator
         return options.InboxOnly ? [.. messages.Select(m => m with { Folder = "INBOX" })] : messages;
     }
 
+    /// <summary>More ordinary messages for one folder, e.g. mail that reaches the old server after a first sync.</summary>
+    public IReadOnlyList<CorpusMessage> More(string folder, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => Ordinary(folder))];
+
     private string PickFolder()
     {
         if (options.Profile == CorpusProfile.Small)

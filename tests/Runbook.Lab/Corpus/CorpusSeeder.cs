@@ -32,6 +32,28 @@ internal sealed class CorpusSeeder(LabEnvironment lab)
         return new CorpusManifest(account, options.Profile.ToString().ToLowerInvariant(), options.Seed, folders);
     }
 
+    /// <summary>
+    /// Adds messages to an already seeded account (folders must exist), e.g. new mail for a delta sync;
+    /// returns the manifest of what was added.
+    /// </summary>
+    public async Task<IReadOnlyList<ManifestFolder>> AddAsync(string account, IReadOnlyList<CorpusMessage> messages, CancellationToken cancellationToken)
+    {
+        var maildir = lab.Old.MaildirOf(account);
+        var added = new List<ManifestFolder>();
+        foreach (var group in messages.GroupBy(m => m.Folder))
+        {
+            var writer = new MaildirWriter(FolderDirectory(maildir, group.Key));
+            var inFolder = group.ToList();
+            inFolder.ForEach(writer.Write);
+            writer.Finish();
+            added.Add(Describe(group.Key, ServerName(group.Key), inFolder));
+        }
+        await MaildirWriter.ChownToMailUserAsync(maildir, cancellationToken);
+        return added;
+    }
+
+    private static string ServerName(string path) => path == "INBOX" ? "INBOX" : "INBOX." + path.Replace('/', '.');
+
     /// <summary>Maildir++ on disk: INBOX is the root, "取引先/2024" is ".&amp;U9ZfFVFI-.2024".</summary>
     private static string FolderDirectory(string maildir, string path)
     {

@@ -8,16 +8,30 @@ namespace Runbook.Lab.Corpus;
 /// Stores messages straight into the old Dovecot's Maildir++ folders: exact bytes (APPEND through MailKit would
 /// re-serialise them), INTERNALDATE as the file's mtime, flags and keywords in the file name (":2,FSab").
 /// </summary>
-internal sealed class MaildirWriter(string folderDirectory)
+internal sealed class MaildirWriter
 {
+    // Shared by all writers in the process, so file names stay unique when a folder is written to twice.
+    private static int sequence;
+
     private static readonly Dictionary<string, char> FlagLetters = new(StringComparer.Ordinal)
     {
         ["Draft"] = 'D', ["Flagged"] = 'F', ["Answered"] = 'R', ["Seen"] = 'S', ["Deleted"] = 'T',
     };
 
+    private readonly string folderDirectory;
     // Dovecot maps keyword letters a..z to names through the folder's dovecot-keywords file.
     private readonly List<string> keywords = [];
-    private int sequence;
+
+    public MaildirWriter(string folderDirectory)
+    {
+        this.folderDirectory = folderDirectory;
+        var existing = Path.Combine(folderDirectory, "dovecot-keywords");
+        if (File.Exists(existing))
+        {
+            // "N name" lines; keep their letters, since files already on disk use them.
+            keywords.AddRange(File.ReadAllLines(existing).Where(l => l.Contains(' ', StringComparison.Ordinal)).Select(l => l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..]));
+        }
+    }
 
     public void Write(CorpusMessage message)
     {
@@ -25,7 +39,7 @@ internal sealed class MaildirWriter(string folderDirectory)
         var letters = new string([.. message.Keywords.Select(KeywordLetter).Order()]);
         // Dovecot gives new files UIDs in file-name order; the zero-padded sequence keeps the corpus order.
         var name = string.Create(CultureInfo.InvariantCulture,
-            $"{message.InternalDate.ToUnixTimeSeconds()}.M{++sequence:D6}P{Environment.ProcessId}.runbook-lab:2,{flags}{letters}");
+            $"{message.InternalDate.ToUnixTimeSeconds()}.M{Interlocked.Increment(ref sequence):D6}P{Environment.ProcessId}.runbook-lab:2,{flags}{letters}");
         var path = Path.Combine(folderDirectory, "cur", name);
         File.WriteAllBytes(path, message.Bytes);
         File.SetLastWriteTimeUtc(path, message.InternalDate.UtcDateTime);

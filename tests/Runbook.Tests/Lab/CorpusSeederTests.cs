@@ -36,6 +36,24 @@ public sealed class CorpusSeederTests(LabFixture fixture)
         Assert.Contains(manifest.Folders, f => f.ServerName == "INBOX.送信済み" && f.Count > 0);
     }
 
+    [Fact]
+    public async Task Given_seeded_account_When_adding_new_mail_Then_folder_count_grows_by_exactly_that_many()
+    {
+        var lab = fixture.Lab;
+        var token = LabClients.Timeout(120);
+        var account = lab.NewAccount("delta");
+        var options = new CorpusOptions(CorpusProfile.Small, 3);
+        var manifest = await new CorpusSeeder(lab).SeedAsync(account, options, token);
+
+        var added = await new CorpusSeeder(lab).AddAsync(account, new CorpusGenerator(options with { Seed = 4 }).More("Sent", 3), token);
+
+        using var client = await LabClients.ImapAsync(lab.Old.Imap, account, lab.Password, token);
+        var sent = await client.GetFolderAsync("INBOX.Sent", token);
+        await sent.StatusAsync(StatusItems.Count, token);
+        Assert.Equal(3, Assert.Single(added).Count);
+        Assert.Equal(manifest.Folders.Single(f => f.Path == "Sent").Count + 3, sent.Count);
+    }
+
     private static string Key(string sha, IEnumerable<string> flags, IEnumerable<string> keywords, DateTimeOffset date) =>
         $"{sha} [{string.Join(' ', flags.Order(StringComparer.Ordinal))}] [{string.Join(' ', keywords.Order(StringComparer.Ordinal))}] {date.ToUnixTimeSeconds()}";
 
