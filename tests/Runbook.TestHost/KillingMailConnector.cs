@@ -32,11 +32,13 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
 
         public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)
         {
-            points.Reach($"before append of {batch.Count} to {path}");
+            points.Reach($"before append of {batch.Count} to {path}", cancellationToken);
             var results = await inner.AppendAsync(path, batch, cancellationToken);
-            points.Reach($"after append of {batch.Count} to {path}");
+            points.Reach($"after append of {batch.Count} to {path}", cancellationToken);
             return results;
         }
+
+        public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => inner.GetQuotaAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }

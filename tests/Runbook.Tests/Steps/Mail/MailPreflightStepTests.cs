@@ -50,6 +50,17 @@ public sealed class MailPreflightStepTests
     }
 
     [Fact]
+    public async Task Given_a_new_quota_smaller_than_the_old_mailbox_When_preflight_applies_Then_it_fails_saying_it_does_not_fit()
+    {
+        _accounts.Behaviour = new FakeDestinationBehaviour { QuotaBytes = 100 };
+
+        var failed = Assert.IsType<StepOutcome.Failed>(await Step.ApplyAsync(_context.Build("mail.preflight", [], [Alice]), CancellationToken.None));
+
+        Assert.Contains("quota on the new server 100 B", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("it does not fit", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_a_wrong_password_When_preflight_applies_Then_it_throws_exit_77_naming_the_account()
     {
         _accounts.WrongPassword.Add(Bob);

@@ -1,15 +1,18 @@
 using Runbook.Tests.Adapters.Mail;
+using Runbook.Tests.Lab;
 
 namespace Runbook.Tests.Steps.Mail.Lab;
 
 /// <summary>SIGKILL and lost state: the destination must end with every message exactly once.</summary>
-public sealed class MailMigrationCrashLabTests
+[Collection("lab")]
+[Trait("Category", "Lab")]
+public sealed class MailMigrationCrashLabTests(LabFixture fixture)
 {
-    [LabFact]
+    [Fact]
     public async Task Given_apply_killed_at_many_points_and_the_state_file_deleted_When_run_to_the_end_Then_every_message_is_there_exactly_once()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("kill-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("kill");
         await LabCorpus.SeedAsync(lab, login, perFolder: 8);
         using var plan = new LabPlan(lab, [login.User], "  - { id: migrate, uses: mail.migrate, with: { batch_size: 3 } }");
 

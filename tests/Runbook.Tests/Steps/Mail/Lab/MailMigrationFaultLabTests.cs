@@ -2,12 +2,15 @@ using System.Net;
 using System.Net.Sockets;
 using Runbook.Adapters.Mail;
 using Runbook.Tests.Adapters.Mail;
+using Runbook.Tests.Lab;
 using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Steps.Mail.Lab;
 
 /// <summary>Refusals, dropped connections and failed logins, end to end through `runbook apply`.</summary>
-public sealed class MailMigrationFaultLabTests
+[Collection("lab")]
+[Trait("Category", "Lab")]
+public sealed class MailMigrationFaultLabTests(LabFixture fixture)
 {
     private const string Migrate = "  - { id: migrate, uses: mail.migrate, with: { batch_size: 4 } }";
 
@@ -16,11 +19,11 @@ public sealed class MailMigrationFaultLabTests
     private static async Task<int> CountAsync(MailLab lab, MailLogin login) =>
         (await MailboxSnapshot.ReadAsync("127.0.0.1", lab.Port("new", "imap"), login.User, login.Password, CancellationToken.None)).Values.Sum(v => v.Count);
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_destination_size_limit_When_migrated_Then_the_big_message_is_reported_and_the_rest_copied()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("small-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("small");
         var seeded = await LabCorpus.SeedAsync(lab, login, perFolder: 2);
         await MailLabMessages.SeedAsync(lab.Old("imap"), login, "INBOX", [MailLabMessages.Item(Big("huge", 2 * 1024 * 1024))]);
         using var plan = new LabPlan(lab, [login.User], Migrate);
@@ -32,11 +35,11 @@ public sealed class MailMigrationFaultLabTests
         Assert.Equal(seeded, await CountAsync(lab, login));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_the_connection_dropped_mid_append_When_migrated_Then_the_run_recovers_and_copies_each_message_once()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("drop-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("drop");
         var seeded = await LabCorpus.SeedAsync(lab, login, perFolder: 2);
         await MailLabMessages.SeedAsync(lab.Old("imap"), login, "INBOX", [MailLabMessages.Item(Big("large", 3 * 1024 * 1024))]);
         await using var proxy = new FaultProxy(lab.Port("new", "imap"));
@@ -58,11 +61,11 @@ public sealed class MailMigrationFaultLabTests
         await MailMigrationLabTests.AssertMigratedAsync(lab, login);
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_wrong_password_When_applied_Then_exit_77_with_a_clear_message_and_nothing_written()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("pw-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("pw");
         await LabCorpus.SeedAsync(lab, login, perFolder: 1);
         using var plan = new LabPlan(lab, [login.User], Migrate);
         await File.WriteAllTextAsync(Path.Combine(plan.Folder, "password.txt"), "not-the-password\n");
@@ -75,11 +78,11 @@ public sealed class MailMigrationFaultLabTests
         Assert.Equal(0, await CountAsync(lab, login));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_an_unreachable_old_server_When_applied_Then_exit_69_before_anything_is_written()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("down-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("down");
         using var plan = new LabPlan(lab, [login.User], Migrate, oldImap: $"{{ host: 127.0.0.1, port: {ClosedPort()}, security: none }}");
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
@@ -89,11 +92,11 @@ public sealed class MailMigrationFaultLabTests
         Assert.Equal(0, await CountAsync(lab, login));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_an_untrusted_certificate_When_applied_Then_exit_69_before_anything_is_written()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("cert-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("cert");
         // Implicit TLS on the lab's IMAPS port, verification on, the lab CA not trusted.
         using var plan = new LabPlan(lab, [login.User], Migrate, oldImap: $"{{ host: 127.0.0.1, port: {lab.Port("old", "imaps")}, security: tls }}");
 

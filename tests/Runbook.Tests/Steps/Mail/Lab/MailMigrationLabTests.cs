@@ -1,10 +1,13 @@
 using Runbook.Adapters.Mail;
 using Runbook.Tests.Adapters.Mail;
+using Runbook.Tests.Lab;
 
 namespace Runbook.Tests.Steps.Mail.Lab;
 
 /// <summary>mail.migrate end to end: the real `runbook` process against the lab's old and new Dovecot.</summary>
-public sealed class MailMigrationLabTests
+[Collection("lab")]
+[Trait("Category", "Lab")]
+public sealed class MailMigrationLabTests(LabFixture fixture)
 {
     private const string Migrate = "  - { id: migrate, uses: mail.migrate, with: { batch_size: 4 } }";
 
@@ -30,11 +33,11 @@ public sealed class MailMigrationLabTests
     private static List<string> Flatten(Dictionary<string, List<SnapshotMessage>> snapshot) =>
         [.. snapshot.SelectMany(p => p.Value.Select(m => $"{p.Key} {m}")).Order(StringComparer.Ordinal)];
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_seeded_mailbox_When_migrated_old_to_new_Then_it_arrives_complete_and_a_second_apply_copies_nothing()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("mig-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("mig");
         await LabCorpus.SeedAsync(lab, login);
         using var plan = new LabPlan(lab, [login.User], Migrate);
         var oldBefore = await SnapshotAsync(lab, "old", login);
@@ -54,11 +57,11 @@ public sealed class MailMigrationLabTests
         Assert.Equal(before.ToDictionary(p => p.Key, p => p.Value.Count), (await SnapshotAsync(lab, "new", login)).ToDictionary(p => p.Key, p => p.Value.Count));
     }
 
-    [LabFact]
+    [Fact]
     public async Task Given_a_pop3_source_When_migrated_Then_inbox_arrives_byte_for_byte_and_a_second_apply_copies_nothing()
     {
-        var lab = MailLab.Load();
-        var login = lab.NewLogin("pop-");
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("pop");
         await LabCorpus.SeedAsync(lab, login, perFolder: 4);
         using var plan = new LabPlan(lab, [login.User], "  - { id: migrate, uses: mail.migrate, with: { source: pop3, batch_size: 4 } }");
 
