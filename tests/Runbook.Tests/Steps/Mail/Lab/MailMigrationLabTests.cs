@@ -1,5 +1,6 @@
 using Runbook.Adapters.Mail;
 using Runbook.Tests.Adapters.Mail;
+using Runbook.Lab.Corpus;
 using Runbook.Tests.Lab;
 
 namespace Runbook.Tests.Steps.Mail.Lab;
@@ -15,11 +16,11 @@ public sealed class MailMigrationLabTests(LabFixture fixture)
         await MailboxSnapshot.ReadAsync("127.0.0.1", lab.Port(server, "imap"), login.User, login.Password, CancellationToken.None);
 
     /// <summary>Every mapped folder on the new server holds exactly the old folders' messages (bytes, flags, keywords, dates).</summary>
-    internal static async Task AssertMigratedAsync(MailLab lab, MailLogin login)
+    internal static async Task AssertMigratedAsync(MailLab lab, MailLogin login, IReadOnlyDictionary<string, string>? mapping = null)
     {
         var old = await SnapshotAsync(lab, "old", login);
         var @new = await SnapshotAsync(lab, "new", login);
-        foreach (var group in LabCorpus.Expected.GroupBy(e => e.Value))
+        foreach (var group in (mapping ?? LabCorpus.Expected).GroupBy(e => e.Value))
         {
             var expected = group.SelectMany(e => old[e.Key]).Select(m => m.ToString()).Order(StringComparer.Ordinal).ToList();
             var actual = @new[group.Key].Select(m => m.ToString()).Order(StringComparer.Ordinal).ToList();
@@ -55,6 +56,46 @@ public sealed class MailMigrationLabTests(LabFixture fixture)
         Assert.True(again == 0, againOutput);
         Assert.Contains("copied 0 messages", againOutput, StringComparison.Ordinal);
         Assert.Equal(before.ToDictionary(p => p.Key, p => p.Value.Count), (await SnapshotAsync(lab, "new", login)).ToDictionary(p => p.Key, p => p.Value.Count));
+    }
+
+    [Fact]
+    public async Task Given_the_labs_small_corpus_When_migrated_Then_every_manifest_message_is_on_the_mapped_folder_byte_for_byte()
+    {
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("corpus");
+        var manifest = await new CorpusSeeder(fixture.Lab).SeedAsync(login.User, new CorpusOptions(CorpusProfile.Small, 7), CancellationToken.None);
+        using var plan = new LabPlan(lab, [login.User], Migrate);
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(code == 0, output);
+        var mapping = new Dictionary<string, string>
+        {
+            ["INBOX"] = "INBOX", ["Sent"] = "Sent", ["送信済み"] = "Sent", ["Drafts"] = "Drafts", ["Trash"] = "Trash", ["Spam"] = "Junk",
+            ["取引先"] = "取引先", ["取引先/2024"] = "取引先/2024", ["Archive"] = "Archive", ["Archive/2019"] = "Archive/2019",
+        };
+        await AssertMigratedAsync(lab, login, mapping);
+        var @new = await SnapshotAsync(lab, "new", login);
+        foreach (var group in manifest.Folders.GroupBy(f => mapping[f.Path]))
+        {
+            var expected = group.SelectMany(f => f.Messages).Select(m => m.Sha256.ToLowerInvariant()).Order(StringComparer.Ordinal);
+            Assert.Equal(expected, @new[group.Key].Select(m => m.Sha256).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Given_the_labs_small_corpus_as_a_pop3_account_When_migrated_Then_inbox_holds_every_manifest_message_byte_for_byte()
+    {
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("corpuspop");
+        var manifest = await new CorpusSeeder(fixture.Lab).SeedAsync(login.User, new CorpusOptions(CorpusProfile.Small, 8, InboxOnly: true), CancellationToken.None);
+        using var plan = new LabPlan(lab, [login.User], "  - { id: migrate, uses: mail.migrate, with: { source: pop3, batch_size: 8 } }");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(code == 0, output);
+        var expected = manifest.Folders.SelectMany(f => f.Messages).Select(m => m.Sha256.ToLowerInvariant()).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, (await SnapshotAsync(lab, "new", login))["INBOX"].Select(m => m.Sha256).Order(StringComparer.Ordinal));
     }
 
     [Fact]
