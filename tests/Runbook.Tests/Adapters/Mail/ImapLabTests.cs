@@ -79,6 +79,7 @@ public sealed class ImapLabTests(LabFixture fixture)
             Assert.Contains("Cartório", names);
             Assert.DoesNotContain(names, n => n.Contains('&', StringComparison.Ordinal));
         }
+        Assert.Contains("送信済みアイテム/下書き", await SubscribedAsync(login));
         var maildir = Directory.GetDirectories(_lab.NewMaildir(login), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         // Dovecot keeps mUTF-7 on disk: the folder named "Cartório" is stored as Cart&APM-rio, exactly once.
         Assert.Single(maildir, d => d == "Cart&APM-rio");
@@ -209,5 +210,15 @@ public sealed class ImapLabTests(LabFixture fixture)
         var count = client.Inbox.Count;
         await client.DisconnectAsync(true);
         return $"{count}: " + string.Join("; ", summaries.Select(s => $"{s.UniqueId} {s.Flags} {string.Join(',', s.Keywords)}"));
+    }
+
+    private async Task<IReadOnlyList<string>> SubscribedAsync(MailLogin login)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync("127.0.0.1", _lab.Port("new", "imap"), MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(login.User, login.Password);
+        var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0], StatusItems.None, subscribedOnly: true);
+        await client.DisconnectAsync(true);
+        return folders.Select(f => f.FullName).ToList();
     }
 }

@@ -56,10 +56,7 @@ internal sealed class ImapMailDestination : IMailDestination
             IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
             foreach (var name in ImapFolderPath.WithParents(path, ns))
             {
-                // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
-                parent = await FindAsync(name, cancellationToken)
-                    ?? await parent.CreateAsync(name[(name.LastIndexOf(ns.Separator) + 1)..], isMessageFolder: true, cancellationToken)
-                    ?? throw new FolderNotFoundException(name);
+                parent = await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, name[(name.LastIndexOf(ns.Separator) + 1)..], cancellationToken);
             }
         });
 
@@ -125,6 +122,15 @@ internal sealed class ImapMailDestination : IMailDestination
             await _raw.DisposeAsync();
         }
         await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    }
+
+    private static async Task<IMailFolder> CreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)
+    {
+        // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
+        var created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken) ?? throw new FolderNotFoundException(name);
+        // Many mail clients show only subscribed folders; a migrated folder must not look lost.
+        await created.SubscribeAsync(cancellationToken);
+        return created;
     }
 
     private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>

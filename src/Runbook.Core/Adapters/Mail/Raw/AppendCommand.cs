@@ -14,6 +14,20 @@ internal sealed class AppendCommand(RawImapConnection connection, string mailbox
 
     public async Task<ImapTaggedResponse> SendAsync(IReadOnlyList<AppendAttempt> attempts, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await SendCoreAsync(attempts, cancellationToken);
+        }
+        catch (Exception e) when (e is not StepFailedException)
+        {
+            // Failed mid-command (content unreadable, cancelled): the session cannot be resynchronised.
+            connection.MarkBroken();
+            throw;
+        }
+    }
+
+    private async Task<ImapTaggedResponse> SendCoreAsync(IReadOnlyList<AppendAttempt> attempts, CancellationToken cancellationToken)
+    {
         var tag = connection.NextTag();
         var prefix = $"{tag} APPEND {ImapSyntax.Mailbox(mailbox)}";
         foreach (var attempt in attempts)

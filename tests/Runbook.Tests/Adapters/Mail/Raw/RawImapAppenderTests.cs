@@ -141,6 +141,19 @@ public sealed class RawImapAppenderTests
         Assert.DoesNotContain(server.Received, c => c.Verb == "APPEND");
     }
 
+    [Fact]
+    public async Task Given_content_that_cannot_be_read_When_appending_Then_the_connection_is_not_reused()
+    {
+        await using var server = new ScriptedImapServer(FullCaps, _ => ["TAG OK done"]);
+        var endpoint = new MailEndpoint("fake", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None });
+        await using var connection = await RawImapConnection.OpenAsync(endpoint, new MailLogin("u", "p"), CancellationToken.None);
+        var unreadable = Item("1", new byte[10]) with { OpenContent = () => throw new FileNotFoundException("spool file gone") };
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => new RawImapAppender(connection, null).AppendAsync("INBOX", [Item("0", new byte[5]), unreadable], CancellationToken.None));
+
+        Assert.True(connection.Broken);
+    }
+
     private static async Task<IReadOnlyList<AppendResult>> AppendAsync(ScriptedImapServer server, string mailbox, IReadOnlyList<AppendItem> items, long? appendLimit = null)
     {
         var endpoint = new MailEndpoint("fake", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None });
