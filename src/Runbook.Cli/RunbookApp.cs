@@ -47,7 +47,7 @@ internal static class RunbookApp
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false,
             // Ctrl+C is handled in Program: it cancels the token, and the verb saves its state and returns 130 itself.
             ProcessTerminationTimeout = null };
-        // --help wins over a missing argument: "runbook validate --help" must teach, not complain.
+        // `VERB --help` without the verb's arguments is a request for help, not a usage error.
         if (parse.Errors.Count > 0 && parse.Action is not ExamplesHelpAction)
         {
             foreach (var error in parse.Errors) await console.Error.WriteLineAsync($"runbook: {error.Message}");

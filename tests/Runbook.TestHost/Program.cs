@@ -11,4 +11,10 @@ var points = KillPoints.FromEnvironment();
 var effects = new EffectStore(Environment.GetEnvironmentVariable("RUNBOOK_TEST_EFFECTS") ?? "effects.db");
 var engine = EngineCli.Production(TimeProvider.System);
 engine = engine with { Kinds = engine.Kinds.Add(new EffectStepKind(effects, points)) };
+// The real mail steps, with kill points around every APPEND batch (inactive unless RUNBOOK_TEST_KILL_AT is set).
+foreach (var kind in Runbook.Steps.MailStepKinds.Create(new KillingMailConnector(new Runbook.Adapters.Mail.MailConnector(), points)))
+{
+    engine.Kinds.Add(kind);
+}
+
 return await RunbookApp.RunAsync(args, engine, CliConsole.System(), interrupts.Token);

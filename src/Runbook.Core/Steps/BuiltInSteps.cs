@@ -1,3 +1,4 @@
+using Runbook.Adapters.Mail;
 using Runbook.Engine;
 
 namespace Runbook.Steps;
@@ -7,5 +8,6 @@ internal static class BuiltInSteps
 {
     public static StepKindRegistry Create() => new([
         new Pause.PauseStep(),
+        .. MailStepKinds.Create(new MailConnector()),
     ]);
 }

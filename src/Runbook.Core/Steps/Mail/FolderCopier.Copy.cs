@@ -39,75 +39,44 @@ internal sealed partial class FolderCopier
         var rejected = 0;
         var position = 0;
         var batches = Batches(match.Missing).ToList();
-        for (var b = 0; b < Math.Max(1, batches.Count); b++)
+        // Fetching batch n+1 from the old server overlaps appending batch n to the new one (separate connections).
+        var pending = batches.Count > 0 ? SpoolAsync(scan.Route, batches[0], cancellationToken) : null;
+        try
         {
-            if (b < batches.Count)
+            for (var b = 0; b < Math.Max(1, batches.Count); b++)
             {
-                foreach (var outcome in await AppendBatchAsync(scan.Route, batches[b], cancellationToken))
+                if (b < batches.Count)
                 {
-                    var stored = outcome.Status == AppendStatus.Stored;
-                    copied += stored ? 1 : 0;
-                    copiedBytes += stored ? outcome.Item.Size : 0;
-                    rejected += stored ? 0 : 1;
-                    progress.Appended(stored, outcome.Uid);
+                    using var spooled = await pending!;
+                    pending = b + 1 < batches.Count ? SpoolAsync(scan.Route, batches[b + 1], cancellationToken) : null;
+                    foreach (var outcome in await AppendAsync(scan.Route, spooled, cancellationToken))
+                    {
+                        var stored = outcome.Status == AppendStatus.Stored;
+                        copied += stored ? 1 : 0;
+                        copiedBytes += stored ? outcome.Item.Size : 0;
+                        rejected += stored ? 0 : 1;
+                        progress.Appended(stored, outcome.Uid);
+                    }
+                }
+
+                var end = b + 1 < batches.Count ? indexOf[batches[b + 1][0]] : entries.Count;
+                for (; position < end; position++)
+                {
+                    progress.Passed(entries[position], presentUid.TryGetValue(entries[position], out var uid) ? uid : null);
+                }
+
+                if (end > 0 && progress.CanSaveBefore(suffixMin[end]))
+                {
+                    await checkpoints.SaveAsync(account, Unit(scan.Route), progress.ToCheckpoint(scan.UidValidity, options.Pop3), cancellationToken);
                 }
             }
-
-            var end = b + 1 < batches.Count ? indexOf[batches[b + 1][0]] : entries.Count;
-            for (; position < end; position++)
-            {
-                progress.Passed(entries[position], presentUid.TryGetValue(entries[position], out var uid) ? uid : null);
-            }
-
-            if (end > 0 && progress.CanSaveBefore(suffixMin[end]))
-            {
-                await checkpoints.SaveAsync(account, Unit(scan.Route), progress.ToCheckpoint(scan.UidValidity, options.Pop3), cancellationToken);
-            }
+        }
+        finally
+        {
+            await DiscardAsync(pending);
         }
 
         return result with { Copied = copied, CopiedBytes = copiedBytes, Rejected = rejected };
-    }
-
-    private async Task<IReadOnlyList<AppendResult>> AppendBatchAsync(
-        FolderRoute route, IReadOnlyList<SourceMessage> batch, CancellationToken cancellationToken)
-    {
-        using var spool = new MessageSpool(options.SpoolDirectory);
-        var limit = session.Destination.Capabilities.AppendLimit;
-        var items = new List<AppendItem>();
-        var outcomes = new List<AppendResult>();
-        foreach (var message in batch)
-        {
-            if (limit is { } max && message.Size > max)
-            {
-                // Known in advance: refuse locally instead of sending megabytes the server will throw away.
-                var item = new AppendItem { Source = message, Size = message.Size, OpenContent = () => Stream.Null };
-                outcomes.Add(new AppendResult(item, AppendStatus.Rejected, null, $"larger than the destination's APPENDLIMIT of {max} bytes", []));
-                continue;
-            }
-
-            items.Add(await spool.SpoolAsync(session.Source, route.Source, message, cancellationToken));
-        }
-
-        if (items.Count > 0)
-        {
-            outcomes.AddRange(await session.Destination.AppendAsync(route.Destination, items, cancellationToken));
-        }
-
-        foreach (var outcome in outcomes)
-        {
-            var source = outcome.Item.Source;
-            if (outcome.Status == AppendStatus.Rejected)
-            {
-                log.Rejections.Add(new MessageRejection(account, route.Source, source.SourceId, source.Size, outcome.Reason ?? "refused by the destination"));
-            }
-            else if (outcome.DroppedKeywords.Count > 0)
-            {
-                log.Dropped.Add(new DroppedKeywords(account, route.Source, source.SourceId, outcome.DroppedKeywords));
-            }
-        }
-
-        log.Report(outcomes.Where(o => o.Status == AppendStatus.Stored).Sum(o => o.Item.Size), outcomes.Count(o => o.Status == AppendStatus.Stored));
-        return outcomes;
     }
 
     private IEnumerable<IReadOnlyList<SourceMessage>> Batches(IReadOnlyList<SourceMessage> missing)

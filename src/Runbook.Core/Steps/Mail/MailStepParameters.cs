@@ -16,8 +16,8 @@ internal sealed record MailStepParameters(
     {
         var with = step.With;
         var source = with["source"]?.GetValue<string>() == "pop3" ? SourceProtocol.Pop3 : SourceProtocol.Imap;
-        var concurrency = with["concurrency"]?.GetValue<int>() ?? 4;
-        var batch = with["batch_size"]?.GetValue<int>() ?? 100;
+        var concurrency = Integer(with["concurrency"]) ?? 4;
+        var batch = Integer(with["batch_size"]) ?? 100;
         return new MailStepParameters(SelectAccounts(plan, step, with["accounts"]), source, concurrency, batch);
     }
 
@@ -35,6 +35,15 @@ internal sealed record MailStepParameters(
         plan.Servers.TryGetValue(role, out var server)
             ? server
             : throw new UsageException($"the plan has no servers.{role}", ExitCode.InvalidPlan);
+
+    /// <summary>The loader stores YAML integers as Int64, plans built in code as Int32: accept both.</summary>
+    private static int? Integer(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<int>(out var i) => i,
+        JsonValue v when v.TryGetValue<long>(out var l) => checked((int)l),
+        _ => throw new UsageException($"expected an integer, found {node.ToJsonString()}", ExitCode.InvalidPlan),
+    };
 
     private static List<AccountDefinition> SelectAccounts(RunbookPlan plan, StepDefinition step, JsonNode? selection)
     {

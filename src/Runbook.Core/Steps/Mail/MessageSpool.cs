@@ -18,30 +18,32 @@ internal sealed class MessageSpool : IDisposable
         Directory.CreateDirectory(_directory);
     }
 
-    /// <summary>Fetches the message's exact bytes into a file and returns an item that re-opens that file.</summary>
-    public async Task<AppendItem> SpoolAsync(IMailSource source, string folder, SourceMessage message, CancellationToken cancellationToken)
+    /// <summary>Fetches the messages' exact bytes into one file each and returns items that re-open those files.</summary>
+    public async Task<IReadOnlyList<AppendItem>> SpoolAsync(
+        IMailSource source, string folder, IReadOnlyList<SourceMessage> messages, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _files.Add(path);
-        long length;
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-        await using (stream)
+        var paths = new Dictionary<SourceMessage, string>(ReferenceEqualityComparer.Instance);
+        await source.CopyRawManyAsync(folder, messages, message =>
         {
-            await source.CopyRawAsync(folder, message, stream, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
-            length = stream.Length;
-        }
+            var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _files.Add(path);
+            paths[message] = path;
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+        }, cancellationToken);
 
-        return new AppendItem
-        {
-            Source = message,
-            Size = length,
-            OpenContent = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
-            Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
-            Keywords = message.Keywords,
-            InternalDate = message.InternalDate,
-        };
+        // A message expunged on the source between listing and fetch has no file: it is gone and no longer listed.
+        return [.. messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m]))];
     }
+
+    private static AppendItem Item(SourceMessage message, string path) => new()
+    {
+        Source = message,
+        Size = new FileInfo(path).Length,
+        OpenContent = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
+        Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
+        Keywords = message.Keywords,
+        InternalDate = message.InternalDate,
+    };
 
     public void Dispose()
     {

@@ -55,7 +55,6 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context)
         if (!caps.UidPlus) check.Notes.Add("new server lacks UIDPLUS: every pass re-reads whole folders (slower, still no duplicates)");
         if (!caps.MultiAppend) check.Notes.Add("new server lacks MULTIAPPEND: one APPEND per message (slower)");
         if (!caps.SpecialUse) check.Notes.Add("new server lacks SPECIAL-USE: Sent/Drafts/Trash/Junk are mapped by name only");
-        check.Notes.Add(caps.Quota ? "new server has QUOTA; the adapter does not report the numbers, so quota vs size is not compared" : "new server reports no QUOTA: quota not checked");
 
         var sourceNs = await source.GetNamespaceAsync(cancellationToken);
         var destinationNs = await destination.GetNamespaceAsync(cancellationToken);
@@ -77,6 +76,30 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context)
                 var tooBig = (await source.ListMessagesAsync(route.Source, 0, cancellationToken)).Where(m => m.Size > limit);
                 check.Problems.AddRange(tooBig.Select(m => $"{route.Source} UID {m.SourceId} ({MigrationReport.Bytes(m.Size)}) is over the new server's APPENDLIMIT of {MigrationReport.Bytes(limit)}: it would be refused"));
             }
+        }
+
+        await CheckQuotaAsync(check, destination, cancellationToken);
+    }
+
+    /// <summary>The new mailbox must hold what is already there plus everything the old one has.</summary>
+    private static async Task CheckQuotaAsync(AccountCheck check, IMailDestination destination, CancellationToken cancellationToken)
+    {
+        var quota = await destination.GetQuotaAsync(cancellationToken);
+        if (quota?.StorageLimitBytes is not { } limit)
+        {
+            check.Notes.Add("new server reports no storage quota: nothing to compare");
+            return;
+        }
+
+        var needed = quota.StorageUsedBytes + check.SourceBytes;
+        var line = $"quota on the new server {MigrationReport.Bytes(limit)}, used {MigrationReport.Bytes(quota.StorageUsedBytes)}, old mailbox {MigrationReport.Bytes(check.SourceBytes)}";
+        if (needed > limit)
+        {
+            check.Problems.Add($"{line}: it does not fit");
+        }
+        else
+        {
+            check.Notes.Add(line);
         }
     }
 

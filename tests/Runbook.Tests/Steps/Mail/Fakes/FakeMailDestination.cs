@@ -56,6 +56,9 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         return results;
     }
 
+    public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(behaviour.QuotaBytes is { } limit ? new MailQuota(limit, server.Folders.Values.Sum(f => f.Messages.Sum(m => (long)m.Bytes.Length)), null, null) : null);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -64,6 +67,7 @@ internal sealed class FakeDestinationBehaviour
 {
     public long? AppendLimit { get; init; }
     public long? MaxMessageSize { get; init; }
+    public long? QuotaBytes { get; init; }
     public HashSet<string> RefusedKeywords { get; init; } = [];
     /// <summary>Throws once, after this many messages in total were stored, as a reset connection would.</summary>
     public int? DropConnectionAfter { get; set; }
