@@ -1,0 +1,41 @@
+using Runbook.Tests.Support;
+
+namespace Runbook.Tests.Cli;
+
+/// <summary>Language kinds this build cannot run yet: the plan is valid, plan and apply refuse it before anything runs.</summary>
+public sealed class UnsupportedStepKindTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
+
+    private const string Plan = """
+        runbook: 1
+        name: acme
+        timezone: Asia/Tokyo
+        servers:
+          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
+          new: { imap: { host: 127.0.0.1, port: 2143, security: none } }
+        accounts: []
+        steps:
+          - { id: copy, uses: test.effect, with: { units: 2 } }
+          - { id: report, uses: report }
+          - { id: decommission, uses: decommission }
+        """;
+
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    public async Task Given_a_plan_with_kinds_not_implemented_When_run_Then_it_exits_64_naming_each_and_changes_nothing(string verb)
+    {
+        using var h = new CliHarness(Plan, Now);
+
+        var (code, output) = await h.RunAsync(verb, h.PlanPath);
+
+        Assert.Equal(64, code);
+        Assert.Contains("acme.yaml:10:5: step report: 'report' is a step kind of plan language v1, but this version of Runbook cannot run it yet", output, StringComparison.Ordinal);
+        Assert.Contains("step decommission: 'decommission' is a step kind", output, StringComparison.Ordinal);
+        Assert.Contains("remove those steps", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown step kind", output, StringComparison.Ordinal);
+        Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
+        Assert.Equal(0, h.Destination.TotalWrites);
+    }
+}
