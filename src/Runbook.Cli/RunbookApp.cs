@@ -34,7 +34,7 @@ internal static class RunbookApp
         var root = new RootCommand("Runbook: move a domain's email from one server to another without losing a message.");
         var details = new Dictionary<Command, string>
         {
-            [ValidateCommand.Create(console)] = ValidateCommand.Details,
+            [ValidateCommand.Create(console, engine)] = ValidateCommand.Details,
             [SchemaCommand.Create(console)] = SchemaCommand.Details,
             [InitCommand.Create(console)] = InitCommand.Details,
         };

@@ -38,4 +38,15 @@ public sealed class UnsupportedStepKindTests
         Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
         Assert.Equal(0, h.Destination.TotalWrites);
     }
+
+    [Fact]
+    public async Task Given_the_same_plan_with_a_test_kind_When_validated_by_that_engine_Then_it_is_valid()
+    {
+        using var h = new CliHarness(Plan, Now);
+
+        var (code, output) = await h.RunAsync("validate", h.PlanPath);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("acme.yaml: valid (3 steps", output, StringComparison.Ordinal);
+    }
 }
