@@ -7,14 +7,7 @@ public sealed class UnsupportedStepKindTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
 
-    private const string Plan = """
-        runbook: 1
-        name: acme
-        timezone: Asia/Tokyo
-        servers:
-          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
-          new: { imap: { host: 127.0.0.1, port: 2143, security: none } }
-        accounts: []
+    private const string Plan = TestPlans.EngineHeader + """
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
           - { id: report, uses: report }
