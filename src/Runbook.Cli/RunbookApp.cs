@@ -10,8 +10,8 @@ internal static class RunbookApp
     private const string RootDetails = """
         Write a plan (runbook init), check it (runbook validate), then run it step by step.
         Exit codes: 0 success, 1 a step failed, 2 changes pending (plan --detailed-exitcode), 3 stopped at a wait,
-        64 usage (or a changed plan not accepted), 65 invalid plan, 69 server unreachable, 75 lock held,
-        77 authentication failed, 130 cancelled.
+        64 usage (or a changed plan not accepted, or a step kind this version cannot run yet), 65 invalid plan,
+        69 server unreachable, 75 lock held, 77 authentication failed, 130 cancelled.
 
         Examples:
           runbook init customers/acme.yaml
@@ -34,7 +34,7 @@ internal static class RunbookApp
         var root = new RootCommand("Runbook: move a domain's email from one server to another without losing a message.");
         var details = new Dictionary<Command, string>
         {
-            [ValidateCommand.Create(console)] = ValidateCommand.Details,
+            [ValidateCommand.Create(console, engine)] = ValidateCommand.Details,
             [SchemaCommand.Create(console)] = SchemaCommand.Details,
             [InitCommand.Create(console)] = InitCommand.Details,
         };

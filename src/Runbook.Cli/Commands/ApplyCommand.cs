@@ -19,7 +19,8 @@ internal static class ApplyCommand
         abandons it cleanly, saves, and exits 130. If the plan changed since the state was written, apply refuses
         (exit 64) and lists what would run again; `runbook plan` shows the change, --accept-plan-change accepts it.
 
-        Exit codes: 0 all done, 1 a step failed (or a gate is not met), 3 waiting, 64 plan changed or usage,
+        Exit codes: 0 all done, 1 a step failed (or a gate is not met), 3 waiting, 64 plan changed, a step kind
+        this version cannot run yet, or usage,
         65 invalid plan, 69 unreachable, 75 locked by another apply, 77 authentication failed, 130 cancelled.
 
         Examples:

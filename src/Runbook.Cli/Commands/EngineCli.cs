@@ -17,6 +17,13 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
 
     public PlanRunner Runner(IRunObserver observer) => new(new EngineServices { Kinds = Kinds, Time = Time, Sleeper = Sleeper }, observer);
 
+    /// <summary>
+    /// The loader every verb uses (validate included), so a plan checks the same way everywhere: kinds registered
+    /// beyond the language's (test kinds) are accepted with any <c>with:</c>.
+    /// </summary>
+    public PlanLoader Loader() =>
+        new(new PlanLoaderOptions { ExtraStepKinds = Kinds.Names.Except(StepKinds.BuiltIn, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) });
+
     /// <summary>Loads and validates the plan; prints the problems and throws (exit 65) when it is invalid.</summary>
     public async Task<RunbookPlan> LoadAsync(string path, CliConsole console, CancellationToken cancellationToken)
     {
@@ -25,9 +32,7 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
             throw new UsageException($"no such plan file: {path}");
         }
 
-        // Kinds registered beyond the built-in ones (test kinds) are accepted by the loader with any `with:`.
-        var extra = Kinds.Names.Except(StepKinds.BuiltIn, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
-        var result = await new PlanLoader(new PlanLoaderOptions { ExtraStepKinds = extra }).LoadAsync(path, cancellationToken);
+        var result = await Loader().LoadAsync(path, cancellationToken);
         foreach (var diagnostic in result.Diagnostics)
         {
             await console.Error.WriteLineAsync(diagnostic.ToString());
@@ -58,6 +63,7 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
             return StatePath(planPath, null, overridePath);
         }
 
+        // Every registered kind counts as extra here, so a wrong with: of a built-in kind does not hide state.path.
         var result = await new PlanLoader(new PlanLoaderOptions { ExtraStepKinds = Kinds.Names.ToHashSet(StringComparer.Ordinal) }).LoadAsync(planPath, cancellationToken);
         return StatePath(planPath, result.Plan?.State.Path, null);
     }

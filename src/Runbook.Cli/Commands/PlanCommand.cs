@@ -14,7 +14,7 @@ internal static class PlanCommand
         server writes, no DNS updates, no mail sent, and the state database is not created or touched.
 
         Exit codes: 0 (with --detailed-exitcode: nothing to do), 2 changes pending (only with --detailed-exitcode),
-        65 invalid plan, 69 a probe could not reach a server.
+        64 a step kind this version cannot run yet (or usage), 65 invalid plan, 69 a probe could not reach a server.
 
         Examples:
           runbook plan acme.yaml

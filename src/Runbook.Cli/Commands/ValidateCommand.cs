@@ -19,23 +19,22 @@ internal static class ValidateCommand
           runbook validate plans/*.yaml --format json | jq '.plans[] | select(.valid | not)'
         """;
 
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, EngineCli engine)
     {
         var plans = new Argument<string[]>("PLAN") { Description = "Plan files to check.", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "Output: text (for people) or json (for scripts).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("validate", "Check plans: syntax, schema, references, files, time zones, step order. Changes nothing.") { plans, format };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(plans)!, parse.GetValue(format)!, console, ct));
+        command.SetAction((parse, ct) => RunAsync(engine.Loader(), parse.GetValue(plans)!, parse.GetValue(format)!, console, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] paths, string format, CliConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(PlanLoader loader, string[] paths, string format, CliConsole console, CancellationToken cancellationToken)
     {
         var missing = paths.Where(p => !File.Exists(p)).ToList();
         foreach (var path in missing) await console.Error.WriteLineAsync($"runbook: no such plan file: {path}");
         if (missing.Count > 0) return (int)ExitCode.Usage;
 
-        var loader = new PlanLoader();
         var results = new List<(string Path, PlanLoadResult Result)>();
         foreach (var path in paths) results.Add((path, await loader.LoadAsync(path, cancellationToken)));
 

@@ -27,16 +27,24 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
     private readonly TimeProvider _time = services.Time;
     private readonly ISleeper _sleeper = services.Sleeper ?? new TimeProviderSleeper(services.Time);
 
-    /// <summary>The plan's steps with their kinds and fingerprints; an unknown kind or window is an invalid plan.</summary>
+    /// <summary>The plan's steps with their kinds and fingerprints; an unknown kind or window is an invalid plan;
+    /// a language kind this build cannot run refuses the run (see <see cref="UnsupportedStepKinds"/>).</summary>
     private (IReadOnlyList<PlannedStep> Planned, IReadOnlyDictionary<string, IStepKind> Kinds) Resolve(RunbookPlan plan)
     {
         var kinds = new Dictionary<string, IStepKind>(StringComparer.Ordinal);
         var planned = new List<PlannedStep>();
         var problems = new List<string>();
+        var unsupported = new List<StepDefinition>();
         foreach (var (step, index) in plan.Steps.Select((s, i) => (s, i)))
         {
             if (!services.Kinds.TryGet(step.Uses, out var kind))
             {
+                if (UnsupportedStepKinds.IsLanguageKind(step.Uses))
+                {
+                    unsupported.Add(step);
+                    continue;
+                }
+
                 problems.Add($"{step.Location}: step {step.Id}: unknown step kind '{step.Uses}' (known: {string.Join(", ", services.Kinds.Names.Order(StringComparer.Ordinal))})");
                 continue;
             }
@@ -55,7 +63,12 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
             problems.Add($"unknown time zone '{plan.Timezone}'");
         }
 
-        return problems.Count > 0 ? throw new UsageException(string.Join(Environment.NewLine, problems), ExitCode.InvalidPlan) : (planned, kinds);
+        if (problems.Count > 0)
+        {
+            throw new UsageException(string.Join(Environment.NewLine, problems), ExitCode.InvalidPlan);
+        }
+
+        return unsupported.Count > 0 ? throw UnsupportedStepKinds.Refusal(unsupported, services.Kinds.Names) : (planned, kinds);
     }
 
     private StepContext Context(RunbookPlan plan, StepDefinition step, IStepState state, StepRecord? record, StepApproval? approval, bool dryRun) => new()

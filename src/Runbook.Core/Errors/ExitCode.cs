@@ -7,7 +7,12 @@ public enum ExitCode
     StepFailed = 1,
     ChangesPending = 2,
     Waiting = 3,
+    /// <summary>
+    /// The run cannot go on as asked: bad usage, a changed plan not accepted, or a valid plan using a step kind this
+    /// build cannot run yet. Not 65: validate accepts such a plan, and the fix is an operator's choice, not a plan error.
+    /// </summary>
     Usage = 64,
+    /// <summary>The plan does not validate (<c>runbook validate</c> lists why).</summary>
     InvalidPlan = 65,
     Unreachable = 69,
     Locked = 75,

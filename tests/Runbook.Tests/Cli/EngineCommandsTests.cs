@@ -8,14 +8,7 @@ public sealed class EngineCommandsTests
     // Saturday 2026-12-05, 12:00 in Tokyo; the cutover window opens at 22:00.
     private static readonly DateTimeOffset SaturdayNoon = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
 
-    private const string Plan = """
-        runbook: 1
-        name: acme
-        timezone: Asia/Tokyo
-        servers:
-          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
-          new: { imap: { host: 127.0.0.1, port: 2143, security: none } }
-        accounts: []
+    private const string Plan = TestPlans.EngineHeader + """
         windows:
           cutover: { days: [sat], from: "22:00", to: "04:00" }
         steps:

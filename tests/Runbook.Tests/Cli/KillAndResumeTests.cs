@@ -8,14 +8,7 @@ namespace Runbook.Tests.Cli;
 /// <summary>SIGKILL a real `runbook apply` at every kill point of a three-step plan, restart it, count the effects.</summary>
 public sealed class KillAndResumeTests
 {
-    private const string Plan = """
-        runbook: 1
-        name: kill-test
-        timezone: Asia/Tokyo
-        servers:
-          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
-          new: { imap: { host: 127.0.0.1, port: 2143, security: none } }
-        accounts: []
+    private const string Plan = TestPlans.EngineHeader + """
         steps:
           - { id: backup, uses: test.effect, with: { units: 2 } }
           - { id: migrate, uses: test.effect, with: { units: 3 }, requires: [backup] }

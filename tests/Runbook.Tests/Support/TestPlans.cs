@@ -22,4 +22,16 @@ internal static class TestPlans
           - { id: migrate, uses: mail.migrate, retry: { attempts: 3, backoff: 1m }, timeout: 1h30m }
 
         """;
+
+    /// <summary>Everything but <c>steps:</c> (and <c>windows:</c>) of a plan for the test kinds, which need no accounts.</summary>
+    public const string EngineHeader = """
+        runbook: 1
+        name: acme
+        timezone: Asia/Tokyo
+        servers:
+          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
+          new: { imap: { host: 127.0.0.1, port: 2143, security: none } }
+        accounts: []
+
+        """;
 }

@@ -9,14 +9,24 @@ namespace Runbook.Plan.Yaml;
 /// <summary>
 /// Reads one YAML file into a positioned tree from the parser's events, so every value keeps its line and column.
 /// Duplicate keys, tabs, tags other than <c>!!str</c>, and more than one document are errors.
+/// An alias shares its anchor's node here, but every later stage expands it, so a few lines of nested aliases
+/// ("billion laughs") would become billions of nodes: the expanded size and the nesting depth are capped.
 /// </summary>
 internal sealed partial class YamlReader
 {
     private const string StrTag = "tag:yaml.org,2002:str";
 
+    /// <summary>Far above any real plan (2,000 inline accounts are ~30,000 nodes), far below what exhausts memory.</summary>
+    internal const long MaxExpandedNodes = 1_000_000;
+
+    /// <summary>Real plans nest about 6 deep; the cap keeps the recursive stages far from a stack overflow.</summary>
+    internal const int MaxDepth = 64;
+
     private readonly string file;
     private readonly Diagnostics diagnostics;
-    private readonly Dictionary<string, YamlValue> anchors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (YamlValue Value, long Size)> anchors = new(StringComparer.Ordinal);
+    private long expanded;
+    private int depth;
     private Parser parser = null!;
     private Mark lastMark = Mark.Empty;
 
@@ -70,6 +80,10 @@ internal sealed partial class YamlReader
             }
             return root;
         }
+        catch (LimitExceededException)
+        {
+            return null;
+        }
         catch (YamlException ex)
         {
             diagnostics.Error(At(ex.Start), "", "YAML syntax error: " + Lowercase(ex.Message));
@@ -80,6 +94,10 @@ internal sealed partial class YamlReader
     private YamlValue ReadValue(string path)
     {
         var ev = Next();
+        if (++depth > MaxDepth)
+            Fail(ev.Start, "", $"YAML nested more than {MaxDepth} levels deep (no plan needs more than a few)");
+        var before = expanded;
+        if (ev is not AnchorAlias) expanded++;
         var value = ev switch
         {
             Scalar s => ReadScalar(s, path),
@@ -88,7 +106,8 @@ internal sealed partial class YamlReader
             AnchorAlias a => ResolveAlias(a, path),
             _ => throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}"),
         };
-        if (ev is NodeEvent { Anchor.IsEmpty: false } node) anchors[node.Anchor.Value] = value;
+        if (ev is NodeEvent { Anchor.IsEmpty: false } node) anchors[node.Anchor.Value] = (value, expanded - before);
+        depth--;
         return value;
     }
 
@@ -132,56 +151,27 @@ internal sealed partial class YamlReader
 
     private YamlValue ResolveAlias(AnchorAlias alias, string path)
     {
-        if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+        if (anchors.TryGetValue(alias.Value.Value, out var target))
+        {
+            expanded += target.Size;
+            if (expanded > MaxExpandedNodes)
+                Fail(alias.Start, path, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"aliases expand the file to more than {MaxExpandedNodes:N0} values (nested aliases, a \"billion laughs\"?): write the repeated parts out or use fewer nested aliases"));
+            return target.Value;
+        }
+        expanded++;
         diagnostics.Error(At(alias.Start), path, $"unknown anchor '*{alias.Value.Value}'");
         return new YamlScalar(At(alias.Start), null);
     }
 
-    // The parser's Current is the next unconsumed event (YamlDotNet's own convention for Consume/Accept).
-    private ParsingEvent Next()
+    /// <summary>Reports a limit at its position and abandons the file: reading on would only repeat the problem.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Fail(Mark at, string path, string message)
     {
-        if (parser.Current is null && !MoveNext()) throw new YamlException(lastMark, lastMark, "unexpected end of file");
-        var ev = parser.Current!;
-        lastMark = ev.Start;
-        MoveNext();
-        return ev;
+        diagnostics.Error(At(at), path, message);
+        throw new LimitExceededException();
     }
 
-    private bool MoveNext()
-    {
-        try
-        {
-            return parser.MoveNext();
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this for some unterminated flow collections instead of a YamlException.
-            throw new YamlException(lastMark, lastMark, "unterminated '[' or '{' (a closing bracket is missing)");
-        }
-    }
-
-    private void Expect<T>() where T : ParsingEvent
-    {
-        var ev = Next();
-        if (ev is not T) throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
-    }
-
-    private bool Accept<T>(out T? ev) where T : ParsingEvent
-    {
-        if (parser.Current is null) MoveNext();
-        ev = parser.Current as T;
-        if (ev is null) return false;
-        Next();
-        return true;
-    }
-
-    private SourceLocation At(Mark mark) => new(file, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
-
-    private static string Lowercase(string message)
-    {
-        var text = message.TrimEnd('.');
-        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : text;
-    }
+    private sealed class LimitExceededException : Exception;
 
     [GeneratedRegex("^[ \t]*")]
     private static partial Regex LeadingWhitespace();

@@ -1,0 +1,45 @@
+using Runbook.Tests.Support;
+
+namespace Runbook.Tests.Cli;
+
+/// <summary>Language kinds this build cannot run yet: the plan is valid, plan and apply refuse it before anything runs.</summary>
+public sealed class UnsupportedStepKindTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
+
+    private const string Plan = TestPlans.EngineHeader + """
+        steps:
+          - { id: copy, uses: test.effect, with: { units: 2 } }
+          - { id: report, uses: report }
+          - { id: decommission, uses: decommission }
+        """;
+
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    public async Task Given_a_plan_with_kinds_not_implemented_When_run_Then_it_exits_64_naming_each_and_changes_nothing(string verb)
+    {
+        using var h = new CliHarness(Plan, Now);
+
+        var (code, output) = await h.RunAsync(verb, h.PlanPath);
+
+        Assert.Equal(64, code);
+        Assert.Contains("acme.yaml:10:5: step report: 'report' is a step kind of plan language v1, but this version of Runbook cannot run it yet", output, StringComparison.Ordinal);
+        Assert.Contains("step decommission: 'decommission' is a step kind", output, StringComparison.Ordinal);
+        Assert.Contains("remove those steps", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown step kind", output, StringComparison.Ordinal);
+        Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
+        Assert.Equal(0, h.Destination.TotalWrites);
+    }
+
+    [Fact]
+    public async Task Given_the_same_plan_with_a_test_kind_When_validated_by_that_engine_Then_it_is_valid()
+    {
+        using var h = new CliHarness(Plan, Now);
+
+        var (code, output) = await h.RunAsync("validate", h.PlanPath);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("acme.yaml: valid (3 steps", output, StringComparison.Ordinal);
+    }
+}
