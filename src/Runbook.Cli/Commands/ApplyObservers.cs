@@ -19,14 +19,16 @@ internal sealed class LineObserver(CliConsole console) : IRunObserver
     public void StepProgress(StepDefinition step, StepProgress progress)
     {
         // Every tenth of the way, and at each new activity: enough to follow, too little to flood a log.
-        var tenth = progress.Total > 0 ? progress.Done * 10 / progress.Total : 0;
+        // Without a known total (a copy that discovers its work as it goes), every 500 units instead.
+        var tenth = progress.Total > 0 ? progress.Done * 10 / progress.Total : progress.Done / 500;
         if (_lastProgress.TryGetValue(step.Id, out var last) && last == (progress.Activity, tenth))
         {
             return;
         }
 
         _lastProgress[step.Id] = (progress.Activity, tenth);
-        console.Line(string.Create(CultureInfo.InvariantCulture, $"[{step.Id}] {progress.Activity}: {progress.Done:N0}/{progress.Total:N0} {progress.Unit}"));
+        var count = progress.Total > 0 ? $"{progress.Done:N0}/{progress.Total:N0}" : $"{progress.Done:N0}";
+        console.Line(string.Create(CultureInfo.InvariantCulture, $"[{step.Id}] {progress.Activity}: {count} {progress.Unit}"));
     }
 
     public void StepFinished(StepDefinition step, StepOutcome outcome)
@@ -34,7 +36,7 @@ internal sealed class LineObserver(CliConsole console) : IRunObserver
         switch (outcome)
         {
             case StepOutcome.Done done:
-                console.Line($"[{step.Id}] done{(done.Outputs.Count > 0 ? " " + done.Outputs.ToJsonString(ApplyResultJson.Compact) : "")}", "green");
+                console.Line($"[{step.Id}] done{(done.Outputs.Count > 0 ? ": " + OutputsText.Summary(done.Outputs) : "")}", "green");
                 break;
             case StepOutcome.Failed failed:
                 console.Line($"[{step.Id}] failed{(failed.Retryable ? " (retryable)" : "")}: {failed.Message}", "red");
@@ -104,9 +106,13 @@ internal sealed class ProgressObserver(ProgressContext context, LineObserver lin
             task = _tasks[step.Id] = context.AddTask(Markup.Escape(step.Id));
         }
 
-        task.Description = Markup.Escape($"{step.Id}: {progress.Activity}");
+        // An unknown total is shown as a running count with an indeterminate bar, never as a false 100 %.
+        task.IsIndeterminate = progress.Total <= 0;
+        task.Description = Markup.Escape(progress.Total > 0
+            ? $"{step.Id}: {progress.Activity}"
+            : string.Create(CultureInfo.InvariantCulture, $"{step.Id}: {progress.Activity} ({progress.Done:N0} {progress.Unit})"));
         task.MaxValue = Math.Max(1, progress.Total);
-        task.Value = progress.Done;
+        task.Value = progress.Total > 0 ? progress.Done : 0;
     }
 
     public void StepFinished(StepDefinition step, StepOutcome outcome)

@@ -111,7 +111,7 @@ internal static class StatusCommand
 
         if (r?.Outputs is { Count: > 0 } outputs)
         {
-            yield return $"outputs: {outputs.ToJsonString(ApplyResultJson.Compact)}";
+            yield return $"outputs: {OutputsText.Summary(outputs)}";
         }
 
         if (approval is not null)

@@ -15,7 +15,15 @@ internal sealed class MessageSpool : IDisposable
     public MessageSpool(string root)
     {
         _directory = Path.Combine(root, "runbook-spool-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
+        // The spool holds copies of people's mail: only the running user may enter it.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     /// <summary>Fetches the messages' exact bytes into one file each and returns items that re-open those files.</summary>
