@@ -10,10 +10,11 @@ internal sealed class Interrupts : IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();
     private readonly PosixSignalRegistration _terminate;
+    private readonly ConsoleCancelEventHandler _interrupt;
 
     public Interrupts(TextWriter error)
     {
-        Console.CancelKeyPress += (_, e) =>
+        _interrupt = (_, e) =>
         {
             if (_cancel.IsCancellationRequested)
             {
@@ -24,6 +25,7 @@ internal sealed class Interrupts : IDisposable
             error.WriteLine("runbook: stopping after the current unit (Ctrl+C again to abort at once)...");
             _cancel.Cancel();
         };
+        Console.CancelKeyPress += _interrupt;
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
@@ -33,8 +35,10 @@ internal sealed class Interrupts : IDisposable
 
     public CancellationToken Token => _cancel.Token;
 
+    /// <summary>Unhooks both handlers first: a signal after this must not reach the disposed token source.</summary>
     public void Dispose()
     {
+        Console.CancelKeyPress -= _interrupt;
         _terminate.Dispose();
         _cancel.Dispose();
     }

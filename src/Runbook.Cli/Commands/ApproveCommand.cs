@@ -2,6 +2,7 @@ using System.CommandLine;
 using Runbook.Adapters.State;
 using Runbook.Engine;
 using Runbook.Errors;
+using Runbook.Plan.Steps;
 
 namespace Runbook.Cli.Commands;
 
@@ -35,12 +36,17 @@ internal static class ApproveCommand
         var plan = await engine.LoadAsync(path, console, cancellationToken);
         var step = plan.Steps.FirstOrDefault(s => s.Id == stepId)
             ?? throw new UsageException($"the plan has no step '{stepId}' (steps: {string.Join(", ", plan.Steps.Select(s => s.Id))})");
-        if (!step.Approval && step.Uses != "pause")
+        if (!step.Approval && step.Uses != StepKinds.Pause)
         {
             throw new UsageException($"step {stepId} needs no approval (it has no `approval: true` and is not a pause)");
         }
 
-        engine.Kinds.TryGet(step.Uses, out var kind);
+        // The fingerprint covers what the kind reads: without the kind it would not match the one apply checks.
+        if (!engine.Kinds.TryGet(step.Uses, out var kind))
+        {
+            throw UnsupportedStepKinds.Refusal([step], engine.Kinds.Names);
+        }
+
         var who = string.IsNullOrWhiteSpace(by) ? Environment.UserName : by.Trim();
         // No lock: an approval is its own row and transaction, so it can land while an apply --wait holds the lock.
         await using var store = await StateStore.OpenAsync(EngineCli.StatePath(plan, state), engine.Time, cancellationToken);

@@ -11,7 +11,7 @@ public sealed class UnsupportedStepKindTests
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
           - { id: report, uses: report }
-          - { id: decommission, uses: decommission }
+          - { id: decommission, uses: decommission, approval: true }
         """;
 
     [Theory]
@@ -41,5 +41,17 @@ public sealed class UnsupportedStepKindTests
 
         Assert.True(code == 0, output);
         Assert.Contains("acme.yaml: valid (3 steps", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_gated_step_of_a_kind_not_implemented_When_approved_Then_it_exits_64_and_creates_no_state()
+    {
+        using var h = new CliHarness(Plan, Now);
+
+        var (code, output) = await h.RunAsync("approve", h.PlanPath, "decommission", "--by", "Yuki Tanaka");
+
+        Assert.Equal(64, code);
+        Assert.Contains("step decommission: 'decommission' is a step kind of plan language v1", output, StringComparison.Ordinal);
+        Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
     }
 }

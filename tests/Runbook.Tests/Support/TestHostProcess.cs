@@ -20,28 +20,28 @@ internal sealed class TestHostProcess(string directory)
     /// <summary>Runs to the end (exit code and output).</summary>
     public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
-        using var process = Start(args, killAt: null);
+        using var host = Start(args, killAt: null);
         using var timeout = new CancellationTokenSource(Limit);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await ReadAsync(process));
+        await host.Process.WaitForExitAsync(timeout.Token);
+        return (host.Process.ExitCode, await host.Output);
     }
 
     /// <summary>Runs until the kill point <paramref name="point"/> is reached, then SIGKILLs the process; returns the point's name.</summary>
     public async Task<string> RunAndKillAsync(int point, params string[] args)
     {
         File.Delete(MarkerPath);
-        using var process = Start(args, point);
+        using var host = Start(args, point);
+        var process = host.Process;
         var deadline = Stopwatch.StartNew();
         while (!File.Exists(MarkerPath))
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the process ended (exit {process.ExitCode}) before kill point {point}: {await ReadAsync(process)}");
+                throw new InvalidOperationException($"the process ended (exit {process.ExitCode}) before kill point {point}: {await host.Output}");
             }
 
             if (deadline.Elapsed > Limit)
             {
-                process.Kill();
                 throw new TimeoutException($"kill point {point} not reached");
             }
 
@@ -57,7 +57,8 @@ internal sealed class TestHostProcess(string directory)
     public async Task<(int ExitCode, string Output)> RunAndSignalAsync(int point, string signal, params string[] args)
     {
         File.Delete(MarkerPath);
-        using var process = Start(args, point, cancellable: true);
+        using var host = Start(args, point, cancellable: true);
+        var process = host.Process;
         using var timeout = new CancellationTokenSource(Limit);
         while (!File.Exists(MarkerPath) && !process.HasExited)
         {
@@ -70,7 +71,7 @@ internal sealed class TestHostProcess(string directory)
         }
 
         await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await ReadAsync(process));
+        return (process.ExitCode, await host.Output);
     }
 
     /// <summary>How often each effect key was written, read from the effects database.</summary>
@@ -90,7 +91,7 @@ internal sealed class TestHostProcess(string directory)
         return counts;
     }
 
-    private Process Start(string[] args, int? killAt, bool cancellable = false)
+    private Host Start(string[] args, int? killAt, bool cancellable = false)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("exec");
@@ -113,9 +114,29 @@ internal sealed class TestHostProcess(string directory)
             info.Environment["RUNBOOK_TEST_KILL_AT"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return Process.Start(info)!;
+        var process = Process.Start(info)!;
+        return new Host(process, ReadAsync(process));
     }
 
-    private static async Task<string> ReadAsync(Process process) =>
-        await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+    // Both pipes are drained from the start: a process blocked on a full pipe would otherwise never exit.
+    private static async Task<string> ReadAsync(Process process)
+    {
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        return await output + await error;
+    }
+
+    /// <summary>A started host; disposing kills it if a test gave up on it (a timeout, a failed assertion), so none outlives the run.</summary>
+    private sealed record Host(Process Process, Task<string> Output) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+
+            Process.Dispose();
+        }
+    }
 }

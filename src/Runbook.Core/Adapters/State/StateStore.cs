@@ -30,19 +30,21 @@ internal sealed partial class StateStore : IAsyncDisposable
     public static async Task<StateStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken)
     {
         CreatePrivateFile(path);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
+        var connection = await ConnectAsync(path, SqliteOpenMode.ReadWrite, cancellationToken);
         var store = new StateStore(connection, time, path, readOnly: false);
-        // FULL: a transition that returned survives a power cut, not only a crash of this process.
-        await store.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;", cancellationToken);
-        await store.MigrateAsync(cancellationToken);
-        return store;
+        try
+        {
+            // FULL: a transition that returned survives a power cut, not only a crash of this process.
+            await store.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;", cancellationToken);
+            await store.MigrateAsync(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            // A state written by a newer runbook, or Ctrl+C: the caller gets no store to dispose.
+            await store.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Opens an existing state database for reading only; null when there is none (nothing was ever applied).</summary>
@@ -57,17 +59,32 @@ internal sealed partial class StateStore : IAsyncDisposable
         // database file itself, so it is read as immutable and nothing is created. With one (an apply is running, or
         // one was killed), the reader shares the writer's files, which exist already.
         var immutable = !File.Exists(path + "-wal");
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        await connection.OpenAsync(cancellationToken);
+        var source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
+        var connection = await ConnectAsync(source, SqliteOpenMode.ReadOnly, cancellationToken);
         var store = new StateStore(connection, time, path, readOnly: true);
         await store.ExecuteAsync("PRAGMA busy_timeout=10000;", cancellationToken);
         return store;
+    }
+
+    private static async Task<SqliteConnection> ConnectAsync(string dataSource, SqliteOpenMode mode, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = dataSource,
+            Mode = mode,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
