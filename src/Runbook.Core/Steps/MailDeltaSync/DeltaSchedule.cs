@@ -26,7 +26,7 @@ internal sealed record DeltaSchedule(TimeSpan Interval, DateTimeOffset? Deadline
                 throw Invalid(context, $"until '{until}' is not an ISO 8601 date and time with offset");
             }
 
-            return new DeltaSchedule(interval, at, $"until {at:O}");
+            return new DeltaSchedule(interval, at, $"until {Local(context, at)}");
         }
 
         if (with["for"]?.GetValue<string>() is { } span)
@@ -38,10 +38,17 @@ internal sealed record DeltaSchedule(TimeSpan Interval, DateTimeOffset? Deadline
 
             // Counted from the first start, so re-runs and crashes do not stretch the sync window.
             var start = context.FirstStartedAt ?? (context.DryRun ? null : context.Time.GetUtcNow());
-            return new DeltaSchedule(interval, start + length, start is { } s ? $"until {s + length:O} ({span} from the first pass)" : $"for {span} from the first pass");
+            return new DeltaSchedule(interval, start + length, start is { } s ? $"until {Local(context, s + length)} ({span} from the first pass)" : $"for {span} from the first pass");
         }
 
         throw Invalid(context, "mail.delta_sync needs until: or for:");
+    }
+
+    /// <summary>A deadline as the consultant reads it: to the second, in the plan's timezone, with its offset.</summary>
+    private static string Local(StepContext context, DateTimeOffset at)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(context.Plan.Timezone);
+        return TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture) + $" ({context.Plan.Timezone})";
     }
 
     private static UsageException Invalid(StepContext context, string message) =>
