@@ -20,19 +20,26 @@ public sealed class MailMigrationFaultLabTests(LabFixture fixture)
         (await MailboxSnapshot.ReadAsync("127.0.0.1", lab.Port("new", "imap"), login.User, login.Password, CancellationToken.None)).Values.Sum(v => v.Count);
 
     [Fact]
-    public async Task Given_a_destination_size_limit_When_migrated_Then_the_big_message_is_reported_and_the_rest_copied()
+    public async Task Given_a_destination_size_limit_and_a_refused_keyword_When_migrated_Then_both_are_reported_and_the_rest_copied()
     {
         var lab = new MailLab(fixture.Lab);
         var login = lab.NewLogin("small");
         var seeded = await LabCorpus.SeedAsync(lab, login, perFolder: 2);
-        await MailLabMessages.SeedAsync(lab.Old("imap"), login, "INBOX", [MailLabMessages.Item(Big("huge", 2 * 1024 * 1024))]);
+        // The old lab server allows keywords up to 200 characters, the new one Dovecot's default 50.
+        var longKeyword = "Customer-Archive-" + new string('k', 60);
+        await MailLabMessages.SeedAsync(lab.Old("imap"), login, "INBOX",
+        [
+            MailLabMessages.Item(Big("huge", 2 * 1024 * 1024)),
+            MailLabMessages.Item(MailLabMessages.Crlf("tagged", "tagged@old.test"), flags: ["Seen"], keywords: [longKeyword, "Project-X"]),
+        ]);
         using var plan = new LabPlan(lab, [login.User], Migrate);
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
 
         Assert.True(code == 0, output);
         Assert.Matches(@"INBOX UID \d+ \(2 MB\) refused by the new server: .*LIMIT", output);
-        Assert.Equal(seeded, await CountAsync(lab, login));
+        Assert.Matches($"copied without [^\\n]*{longKeyword}[^\\n]*: INBOX UID", output);
+        Assert.Equal(seeded + 1, await CountAsync(lab, login));
     }
 
     [Fact]
