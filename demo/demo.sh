@@ -57,10 +57,16 @@ expect 0 status "$plan"
 runbook log "$plan" | tail -n 12
 
 say "Every folder, old and new (doveadm, not Runbook)"
+# The old server's folders live under its "INBOX." namespace prefix, so they need their own mask.
+folders() { doveadm -c "$(lab "$1".doveconf)" mailbox status -u "$2" messages "${@:3}" | sort; }
+total() { awk -F'messages=' '{ n += $2 } END { printf "%d messages in %d folders", n, NR }'; }
 for who in "$alice" "$bob" "$carol"; do
-  echo "$who  old:"; doveadm -c "$(lab old.doveconf)" mailbox status -u "$who" messages '*' | sed 's/^/    /'
-  echo "$who  new:"; doveadm -c "$(lab new.doveconf)" mailbox status -u "$who" messages '*' | sed 's/^/    /'
+  old=$(folders old "$who" INBOX 'INBOX.*'); new=$(folders new "$who" '*')
+  echo "$who: old $(total <<<"$old"), new $(total <<<"$new")"
+  paste <(sed 's/^/    old  /' <<<"$old") <(sed 's/^/new  /' <<<"$new") | column -t -s $'\t'
 done
+echo "(two old Sent folders, INBOX.Sent and INBOX.送信済み, both carry the Sent role and land in the new Sent;"
+echo " bob's INBOX has one more than seeded on both sides: the late message, copied by the delta sync)"
 
 say "A re-run copies nothing"
 expect 0 apply "$plan"
