@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Measures mail.migrate on the local lab (not a test; figures go to README.md "Mail migration").
 #   bench/mail-bench.sh [ACCOUNTS] [MESSAGES_PER_ACCOUNT]     default 4 × 2500 = 10,000 messages (~240 MB)
+#   CORPUS=lab bench/mail-bench.sh                           the lab seeder's `bench` corpus (4 × 2,500, ~280 MB)
 # Prints messages/s and MB/s for one account and for all accounts in parallel, first run and no-op re-run (with
 # checkpoints, and with the state file deleted), and the peak RSS of a run that copies one 30 MB message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts=${1:-4}; per=${2:-2500}
 [ -f .lab/lab.json ] || ./build.sh lab up >/dev/null
-dotnet build src/Runbook.Cli -c Release -nologo -v q -clp:NoSummary >/dev/null
+dotnet build Runbook.sln -c Release -nologo -v q -clp:NoSummary >/dev/null
 runbook=(dotnet src/Runbook.Cli/bin/Release/net10.0/runbook.dll)
 read -r old_imap new_imap password mailroot < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["accounts"]["password"],d["old"]["mailRoot"])')
 tag=$(date +%s); work=$(mktemp -d /tmp/runbook-bench.XXXX); [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 printf '%s\n' "$password" > "$work/password.txt"
 
 seed() { # USER COUNT SEED [BIG]
-  python3 bench/seed_maildir.py "$mailroot/$1/Maildir" "$2" "$3" "${4:-0}"
+  # CORPUS=lab: the lab seeder's `bench` profile (2,500 messages per account in nested and Japanese folders, odd
+  # messages, multi-MB attachments); COUNT is then fixed by the profile. Default: small generated messages in INBOX.
+  if [ "${CORPUS:-}" = lab ] && [ "${4:-0}" = 0 ]; then
+    dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll seed --profile bench --account "$1" --seed "$3" >/dev/null
+  else
+    python3 bench/seed_maildir.py "$mailroot/$1/Maildir" "$2" "$3" "${4:-0}"
+  fi
 }
 bytes_of() { du -sb "$mailroot/$1/Maildir" | cut -f1; }
 
