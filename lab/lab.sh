@@ -24,12 +24,12 @@ install_missing() {
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=300)
-  local install=("${apt[@]}" install -y --no-install-recommends "${missing[@]}")
+  export DEBIAN_FRONTEND=noninteractive
+  apt_install() { apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"; }
   # Update the package lists once, only when they are missing or too old to install from.
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || ! "${install[@]}" >/dev/null 2>&1; then
-    "${apt[@]}" update
-    "${install[@]}" >/dev/null
+  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || ! apt_install >/dev/null 2>&1; then
+    apt-get update -qq -o DPkg::Lock::Timeout=300
+    apt_install >/dev/null
   fi
 }
 
