@@ -4,7 +4,8 @@ namespace Runbook.Steps.Mail;
 
 /// <summary>
 /// Holds one batch of fetched messages as temp files, so memory does not grow with message size and an APPEND retried
-/// without a refused keyword can re-read the exact bytes. Files are deleted when the batch is disposed.
+/// without a refused keyword can re-read the exact bytes. Files are deleted when the batch is disposed; what a killed
+/// run left behind is removed by <see cref="SpoolSweeper"/>.
 /// </summary>
 internal sealed class MessageSpool : IDisposable
 {
@@ -14,7 +15,8 @@ internal sealed class MessageSpool : IDisposable
 
     public MessageSpool(string root)
     {
-        _directory = Path.Combine(root, "runbook-spool-" + Guid.NewGuid().ToString("N"));
+        SpoolSweeper.SweepOnce(root);
+        _directory = Path.Combine(root, SpoolSweeper.NewName());
         // The spool holds copies of people's mail: only the running user may enter it.
         if (OperatingSystem.IsWindows())
         {
