@@ -27,8 +27,10 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
 
         public Task EnsureFolderAsync(string path, CancellationToken cancellationToken) => inner.EnsureFolderAsync(path, cancellationToken);
 
-        public Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken) =>
-            inner.ListMessagesAsync(path, cancellationToken);
+        public Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken) => inner.IndexAsync(path, cancellationToken);
+
+        public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
+            inner.DescribeAsync(path, uids, cancellationToken);
 
         public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)
         {

@@ -4,8 +4,11 @@ using Runbook.Adapters.State;
 namespace Runbook.Engine;
 
 /// <summary>A step's <see cref="IStepState"/> over the store; read-only (and possibly without any store) in dry runs.</summary>
-internal sealed class EngineStepState(StateStore? store, string stepId, bool readOnly) : IStepState
+internal sealed class EngineStepState(StateStore? store, string stepId, bool readOnly, IReadOnlyDictionary<string, string>? accountFingerprints = null)
+    : IStepState, ICopyLedger
 {
+    public ICopyLedger Ledger => this;
+
     public async Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) =>
         store is null ? null : await store.GetCheckpointAsync(stepId, key, cancellationToken);
 
@@ -28,6 +31,17 @@ internal sealed class EngineStepState(StateStore? store, string stepId, bool rea
 
     public Task RecordAsync(string message, JsonObject? detail, CancellationToken cancellationToken) =>
         Writable().AppendJournalAsync(stepId, "effect", message, detail, cancellationToken);
+
+    public Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken) =>
+        accountFingerprints is not null && accountFingerprints.TryGetValue(account, out var fingerprint)
+            ? Writable().SetStepAccountAsync(stepId, account, fingerprint, error is null, error, cancellationToken)
+            : throw new InvalidOperationException($"step {stepId} recorded an outcome for {account}, which it does not track per account");
+
+    async Task<IReadOnlyList<LedgerEntry>> ICopyLedger.ReadAsync(string account, CancellationToken cancellationToken) =>
+        store is null ? [] : await store.ReadLedgerAsync(account, cancellationToken);
+
+    Task ICopyLedger.RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        Writable().WriteLedgerAsync(stepId, entries, cancellationToken);
 
     private StateStore Writable() =>
         readOnly || store is null

@@ -16,6 +16,12 @@ internal interface IStepKind
     IReadOnlyList<string> PlanSections => [];
 
     /// <summary>
+    /// How the kind treats the plan's accounts. With any scope but <see cref="Accounts.AccountScope.None"/>, the
+    /// <c>accounts</c> section is left out of the step's fingerprint: adding an account does not redo the others.
+    /// </summary>
+    Accounts.AccountScope Accounts => Engine.Accounts.AccountScope.None;
+
+    /// <summary>
     /// The dry run: what apply would do, found with read-only probes. Must not write anywhere: no server writes, no DNS
     /// updates, no mail; <see cref="StepContext.State"/> is read-only here and throws on writes.
     /// </summary>

@@ -25,4 +25,13 @@ internal interface IStepState
     /// to the customer. Never put secrets in <paramref name="message"/> or <paramref name="detail"/>.
     /// </summary>
     Task RecordAsync(string message, JsonObject? detail, CancellationToken cancellationToken);
+
+    /// <summary>The accounts' copy ledger, shared by every step that writes mail to the new server. Read-only in a dry run.</summary>
+    ICopyLedger Ledger { get; }
+
+    /// <summary>
+    /// Records one account's outcome in a step of <see cref="Accounts.AccountScope.EachOnce"/>: null <paramref name="error"/>
+    /// is done (the account is not run again while its definition stays the same), otherwise failed with that reason.
+    /// </summary>
+    Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken);
 }

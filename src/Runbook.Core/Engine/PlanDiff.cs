@@ -14,7 +14,10 @@ internal sealed record StepChange(string StepId, StepChangeKind Kind);
 /// </summary>
 internal sealed record PlanDiff(IReadOnlyList<StepChange> Changes, IReadOnlyList<string> Invalidated, IReadOnlyList<string> RemovedWithHistory)
 {
-    public bool RequiresAcceptance => Invalidated.Count > 0 || RemovedWithHistory.Count > 0;
+    /// <summary>Accounts a per-account step did for a definition that has since changed ("step: account"); they alone run again.</summary>
+    public IReadOnlyList<string> ChangedAccounts { get; init; } = [];
+
+    public bool RequiresAcceptance => Invalidated.Count > 0 || RemovedWithHistory.Count > 0 || ChangedAccounts.Count > 0;
 
     public static PlanDiff Compare(IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, StepRecord> recorded)
     {

@@ -25,7 +25,7 @@ internal sealed partial class PlanRunner
         string? current = null;
         try
         {
-            if (await SyncAsync(plan, planned, options, store, cancellationToken) is { } refused)
+            if (await SyncAsync(plan, planned, kinds, options, store, cancellationToken) is { } refused)
             {
                 return refused;
             }
@@ -61,10 +61,11 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Brings the state in line with the plan; returns a refusal when the plan changed and that was not accepted.</summary>
-    private async Task<ApplyResult?> SyncAsync(RunbookPlan plan, IReadOnlyList<PlannedStep> planned, ApplyOptions options, StateStore store, CancellationToken cancellationToken)
+    private async Task<ApplyResult?> SyncAsync(
+        RunbookPlan plan, IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, IStepKind> kinds, ApplyOptions options, StateStore store, CancellationToken cancellationToken)
     {
         var records = await store.GetStepsAsync(cancellationToken);
-        var diff = PlanDiff.Compare(planned, records);
+        var diff = PlanDiff.Compare(planned, records) with { ChangedAccounts = await ChangedAccountsAsync(plan, kinds, store, cancellationToken) };
         if (diff.RequiresAcceptance && !options.AcceptPlanChange)
         {
             return new ApplyResult.PlanChanged(diff);
@@ -74,7 +75,7 @@ internal sealed partial class PlanRunner
         if (diff.Changes.Count > 0 || moved || await store.GetMetaAsync("plan_hash", cancellationToken) != plan.Hash)
         {
             var message = diff.RequiresAcceptance
-                ? $"plan change accepted; runs again: {string.Join(", ", diff.Invalidated)}"
+                ? $"plan change accepted; runs again: {string.Join(", ", [.. diff.Invalidated, .. diff.ChangedAccounts])}"
                 : $"plan {plan.Name} recorded (hash {plan.Hash[..Math.Min(12, plan.Hash.Length)]})";
             await store.SyncPlanAsync(plan.Name, plan.Hash, planned, diff.Invalidated, message, cancellationToken);
             if (diff.RequiresAcceptance)
@@ -83,6 +84,7 @@ internal sealed partial class PlanRunner
             }
         }
 
+        await ReopenAsync(plan, kinds, store, cancellationToken);
         foreach (var record in (await store.GetStepsAsync(cancellationToken)).Values.Where(r => r.Status == StepStatus.Running))
         {
             // Only a process holding the lock marks a step running, and we hold it now: that apply died mid-step.

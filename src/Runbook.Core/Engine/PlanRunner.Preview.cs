@@ -18,6 +18,18 @@ internal sealed partial class PlanRunner
         var changes = diff.Changes.ToDictionary(c => c.StepId, c => c.Kind, StringComparer.Ordinal);
         var invalidated = diff.Invalidated.ToHashSet(StringComparer.Ordinal);
         var statuses = plan.Steps.ToDictionary(s => s.Id, s => invalidated.Contains(s.Id) || !records.TryGetValue(s.Id, out var r) ? StepStatus.Pending : r.Status, StringComparer.Ordinal);
+        var views = new Dictionary<string, AccountView?>(StringComparer.Ordinal);
+        foreach (var step in plan.Steps)
+        {
+            views[step.Id] = await AccountsAsync(plan, step, kinds[step.Id], invalidated.Contains(step.Id) ? null : store, cancellationToken);
+            if (statuses[step.Id] == StepStatus.Done && views[step.Id] is { Open.Count: > 0 })
+            {
+                // A done per-account step reopens for accounts it has not done yet (see ReopenAsync).
+                statuses[step.Id] = StepStatus.Pending;
+            }
+        }
+
+        diff = diff with { ChangedAccounts = [.. views.Where(v => v.Value is not null).SelectMany(v => v.Value!.Changed.Select(a => $"{v.Key}: {a}"))] };
 
         var lines = new List<StepPlan>();
         foreach (var (step, fingerprint) in plan.Steps.Zip(planned.Select(p => p.Fingerprint)))
@@ -41,7 +53,7 @@ internal sealed partial class PlanRunner
             try
             {
                 var approval = await ApprovalAsync(stepStore, step.Id, fingerprint, cancellationToken);
-                var context = Context(plan, step, new EngineStepState(stepStore, step.Id, readOnly: true), record, approval, dryRun: true);
+                var context = Context(plan, step, stepStore, record, approval, views[step.Id], dryRun: true);
                 lines.Add(line with { Notes = notes, Preview = await kinds[step.Id].PreviewAsync(context, cancellationToken) });
             }
             catch (RunbookException e)

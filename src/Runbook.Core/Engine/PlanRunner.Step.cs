@@ -108,7 +108,8 @@ internal sealed partial class PlanRunner
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var context = Context(plan, step, new EngineStepState(store, step.Id, readOnly: false), record, approval, dryRun: false);
+            var accounts = await AccountsAsync(plan, step, kind, store, cancellationToken);
+            var context = Context(plan, step, store, record, approval, accounts, dryRun: false);
             return (await kind.ApplyAsync(context, linked.Token), ExitCode.StepFailed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -71,12 +71,13 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         return unsupported.Count > 0 ? throw UnsupportedStepKinds.Refusal(unsupported, services.Kinds.Names) : (planned, kinds);
     }
 
-    private StepContext Context(RunbookPlan plan, StepDefinition step, IStepState state, StepRecord? record, StepApproval? approval, bool dryRun) => new()
+    private StepContext Context(RunbookPlan plan, StepDefinition step, StateStore? store, StepRecord? record, StepApproval? approval, AccountView? accounts, bool dryRun) => new()
     {
         Plan = plan,
         Step = step,
         Time = _time,
-        State = state,
+        State = new EngineStepState(store, step.Id, readOnly: dryRun, accounts?.Fingerprints),
+        SettledAccounts = accounts?.Settled ?? new HashSet<string>(),
         Secrets = services.Secrets?.Invoke(plan) ?? new PlanSecretResolver(plan),
         Progress = new ObserverProgress(observer, step),
         Log = new ObserverLog(observer, step),

@@ -26,6 +26,12 @@ internal sealed record StepContext
     /// <summary>1 on the first apply of this step, counting every run since the last reset.</summary>
     public int Attempt { get; init; }
 
+    /// <summary>
+    /// For kinds done once per account: the selected accounts this step already did for their current definition.
+    /// The step leaves them alone; it works on the others (new, changed, or failed before).
+    /// </summary>
+    public IReadOnlySet<string> SettledAccounts { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Who approved this step's current definition with <c>runbook approve</c>, if anyone (a <c>pause</c> resumes on it).</summary>
     public StepApproval? Approval { get; init; }
 }

@@ -8,7 +8,8 @@ namespace Runbook.Engine;
 /// <summary>
 /// A step's fingerprint: SHA-256 of the canonical JSON of everything that decides what the step does. That is its
 /// own definition (id, uses, with, window, approval, requires, retry, timeout), the definition of its window and the
-/// plan's time zone when it has one, and the plan sections its kind declares in <see cref="IStepKind.PlanSections"/>.
+/// plan's time zone when it has one, and the plan sections its kind declares in <see cref="IStepKind.PlanSections"/>
+/// (without <c>accounts</c> for kinds that track accounts one by one).
 /// The description and source location are left out: rewording a step must not run it again.
 /// </summary>
 internal static class StepFingerprint
@@ -35,7 +36,9 @@ internal static class StepFingerprint
         if (kind is not null && kind.PlanSections.Count > 0)
         {
             var sections = new JsonObject();
-            foreach (var section in kind.PlanSections.Order(StringComparer.Ordinal))
+            // Per-account kinds keep each account's own fingerprint instead (see AccountScope).
+            var sectionNames = kind.Accounts == Accounts.AccountScope.None ? kind.PlanSections : kind.PlanSections.Where(s => s != "accounts");
+            foreach (var section in sectionNames.Order(StringComparer.Ordinal))
             {
                 sections[section] = plan.Expanded[section]?.DeepClone();
             }

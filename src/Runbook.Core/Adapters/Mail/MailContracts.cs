@@ -24,9 +24,15 @@ internal sealed record SourceMessage
     public IReadOnlyList<string> Keywords { get; init; } = [];
     public DateTimeOffset? InternalDate { get; init; }
     public string? MessageId { get; init; }
-    /// <summary>Digest of stable headers (Date, From, To, Subject, Message-ID) plus size: identity when Message-ID is missing or shared.</summary>
+    /// <summary>Digest of the whole raw header block plus size (see <see cref="MessageIdentity"/>): identity when Message-ID is missing or shared.</summary>
     public required string HeaderDigest { get; init; }
 }
+
+/// <summary>A message as a folder's index names it, before anything else is read: IMAP UID (SourceId is its text) or POP3 UIDL (Uid 0).</summary>
+internal sealed record MessageRef(string SourceId, uint Uid);
+
+/// <summary>Every message of a folder, cheaply (IMAP <c>UID SEARCH ALL</c>, POP3 <c>UIDL</c>), with the folder's UIDVALIDITY (0 for POP3).</summary>
+internal sealed record FolderIndex(uint UidValidity, IReadOnlyList<MessageRef> Messages);
 
 /// <summary>A folder's identity and size on the source.</summary>
 internal sealed record SourceFolderStatus(string FullName, uint UidValidity, int Count, long Bytes);
@@ -37,8 +43,19 @@ internal interface IMailSource : IAsyncDisposable
     Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
     Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken);
-    /// <summary>Messages of a folder with UID greater than <paramref name="afterUid"/> (0 = all).</summary>
-    Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken);
+
+    /// <summary>Every message's id, without headers: what a pass that finds nothing new costs.</summary>
+    Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken);
+
+    /// <summary>Size, flags, keywords, INTERNALDATE and identity of the given messages (gone ones are left out), in one round trip where the protocol allows.</summary>
+    Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken);
+
+    /// <summary>Messages of a folder with UID greater than <paramref name="afterUid"/> (0 = all; POP3 ignores it).</summary>
+    async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
+    {
+        var index = await IndexAsync(folder, cancellationToken);
+        return await DescribeAsync(folder, [.. index.Messages.Where(m => m.Uid == 0 || m.Uid > afterUid)], cancellationToken);
+    }
     /// <summary>Writes the message's exact bytes (as fetched, BODY.PEEK[] / RETR) to <paramref name="destination"/>, streamed.</summary>
     Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken);
 
@@ -86,7 +103,15 @@ internal interface IMailDestination : IAsyncDisposable
     Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
     /// <summary>Creates the folder (and missing parents); <paramref name="path"/> uses '/' and is translated to the server's separator.</summary>
     Task EnsureFolderAsync(string path, CancellationToken cancellationToken);
-    Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken);
+    /// <summary>The folder's UIDVALIDITY and UIDs (<c>UID SEARCH ALL</c>), or null when the folder does not exist.</summary>
+    Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Identities of the given messages (gone ones are left out).</summary>
+    Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken);
+
+    /// <summary>Identities of every message of the folder (empty when it does not exist).</summary>
+    async Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken) =>
+        await IndexAsync(path, cancellationToken) is { } index ? await DescribeAsync(path, [.. index.Messages.Select(m => m.Uid)], cancellationToken) : [];
     /// <summary>Appends a batch (MULTIAPPEND where offered). A refused keyword is retried without it; a refused message is reported, not thrown.</summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken);
 

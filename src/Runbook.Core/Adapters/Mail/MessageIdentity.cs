@@ -6,14 +6,17 @@ namespace Runbook.Adapters.Mail;
 
 /// <summary>
 /// The one identity both sides compute, so a message on the source and its copy on the destination agree:
-/// Message-ID plus a digest of stable headers and size.
+/// Message-ID plus size, or a digest of the message's own raw header block plus size.
 /// </summary>
+/// <remarks>
+/// The digest is taken over the bytes of the whole header block (IMAP <c>BODY.PEEK[HEADER]</c>, POP3 <c>TOP n 0</c>),
+/// never over fields a server picked out by its own parsing (<c>HEADER.FIELDS</c>): servers disagree on obsolete syntax
+/// such as <c>Subject   : x</c> (RFC 5322 §4.5), and the same bytes must give the same identity whatever serves them.
+/// Whitespace (so line endings and folding) and colons are left out, since servers differ in how they serve line ends
+/// and the header parser rebuilds a field as name, colon, value.
+/// </remarks>
 internal static class MessageIdentity
 {
-    /// <summary>The headers fetched on both sides (IMAP <c>BODY.PEEK[HEADER.FIELDS (...)]</c>, POP3 TOP 0).</summary>
-    public static readonly IReadOnlyList<HeaderId> StableHeaders =
-        [HeaderId.MessageId, HeaderId.Date, HeaderId.From, HeaderId.To, HeaderId.Subject];
-
     public static string? MessageId(HeaderList headers)
     {
         var raw = headers[HeaderId.MessageId];
@@ -21,24 +24,28 @@ internal static class MessageIdentity
         {
             return null;
         }
-        var id = Collapse(raw).Trim('<', '>', ' ');
+        var id = string.Join(' ', raw.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim('<', '>', ' ');
         return id.Length == 0 ? null : id;
     }
 
-    /// <summary>SHA-256 (hex, 32 chars) over the stable headers' raw values, unfolded and whitespace-collapsed, and the size.</summary>
+    /// <summary>The digest of parsed headers: each field rebuilt from its raw name and raw value, as the message holds them.</summary>
     public static string HeaderDigest(HeaderList headers, long size)
     {
-        var text = new StringBuilder();
-        foreach (var id in StableHeaders)
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var header in headers)
         {
-            // The raw bytes, read as Latin-1, keep undecoded 8-bit headers stable whatever charset the server assumed.
-            var header = headers.FirstOrDefault(h => h.Id == id);
-            var value = header is null ? "" : Collapse(Encoding.Latin1.GetString(header.RawValue));
-            text.Append(id.ToHeaderName().ToLowerInvariant()).Append(':').Append(value).Append('\n');
+            Append(hash, header.RawField);
+            Append(hash, header.RawValue);
         }
-        text.Append("size:").Append(size.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        return Finish(hash, size);
+    }
+
+    /// <summary>The digest of a raw header block (up to its blank line, or all of it when there is none).</summary>
+    public static string HeaderDigest(ReadOnlySpan<byte> rawHeaderBlock, long size)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Append(hash, rawHeaderBlock[..HeaderBlock.End(rawHeaderBlock)]);
+        return Finish(hash, size);
     }
 
     /// <summary>
@@ -52,24 +59,29 @@ internal static class MessageIdentity
         return HeaderBlock.Parse(copy.GetBuffer().AsSpan(0, (int)copy.Length));
     }
 
-    private static string Collapse(string value)
+    private static void Append(IncrementalHash hash, ReadOnlySpan<byte> bytes)
     {
-        var builder = new StringBuilder(value.Length);
-        var space = false;
-        foreach (var c in value)
+        Span<byte> buffer = stackalloc byte[256];
+        var used = 0;
+        foreach (var b in bytes)
         {
-            if (c is ' ' or '\t' or '\r' or '\n')
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)':')
             {
-                space = builder.Length > 0;
                 continue;
             }
-            if (space)
+            buffer[used++] = b;
+            if (used == buffer.Length)
             {
-                builder.Append(' ');
-                space = false;
+                hash.AppendData(buffer);
+                used = 0;
             }
-            builder.Append(c);
         }
-        return builder.ToString();
+        hash.AppendData(buffer[..used]);
+    }
+
+    private static string Finish(IncrementalHash hash, long size)
+    {
+        hash.AppendData(Encoding.ASCII.GetBytes("|size:" + size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 16));
     }
 }

@@ -23,6 +23,19 @@ internal sealed partial class StateStore
         CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
         CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
         """,
+        // 2: the copy ledger belongs to the account, not to a step (no step reset or plan sync deletes it), and each
+        // per-account step keeps every account's outcome with the account's own fingerprint.
+        """
+        CREATE TABLE copy_ledger (
+            account TEXT NOT NULL, source_folder TEXT NOT NULL, source_uidvalidity INTEGER NOT NULL, source_id TEXT NOT NULL,
+            identity TEXT NOT NULL, size INTEGER NOT NULL,
+            destination_folder TEXT NOT NULL, destination_uidvalidity INTEGER NOT NULL, destination_uid INTEGER NOT NULL,
+            how TEXT NOT NULL, step_id TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (account, source_folder, source_uidvalidity, source_id));
+        CREATE TABLE step_accounts (
+            step_id TEXT NOT NULL, account TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
+            error TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (step_id, account));
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -35,6 +35,7 @@ internal sealed partial class StateStore
             }
 
             await WriteAsync(t, "DELETE FROM checkpoints WHERE step_id NOT IN (SELECT id FROM steps)", cancellationToken);
+            await WriteAsync(t, "DELETE FROM step_accounts WHERE step_id NOT IN (SELECT id FROM steps)", cancellationToken);
             foreach (var step in steps)
             {
                 await WriteAsync(t, """
@@ -73,7 +74,10 @@ internal sealed partial class StateStore
     public Task MarkInterruptedAsync(string stepId, string message, CancellationToken cancellationToken) =>
         TransitionAsync(stepId, "interrupted", message, null, "status = 'pending'", cancellationToken);
 
-    /// <summary>Makes the step run again from scratch: pending, no outputs, no checkpoints, attempts back to 0.</summary>
+    /// <summary>
+    /// Makes the step run again from scratch: pending, no outputs, no checkpoints, no account outcomes, attempts back
+    /// to 0. The copy ledger stays: it is the accounts' memory of what was copied, not the step's.
+    /// </summary>
     public Task ResetAsync(string stepId, string message, CancellationToken cancellationToken) =>
         InTransactionAsync(async t =>
         {
@@ -88,6 +92,7 @@ internal sealed partial class StateStore
             wait_until = NULL, wait_reason = NULL, error = NULL, outputs = NULL, updated_at = $now WHERE id = $id
             """, cancellationToken, ("$id", stepId), ("$now", now));
         await WriteAsync(t, "DELETE FROM checkpoints WHERE step_id = $id", cancellationToken, ("$id", stepId));
+        await WriteAsync(t, "DELETE FROM step_accounts WHERE step_id = $id", cancellationToken, ("$id", stepId));
     }
 
     private Task TransitionAsync(string stepId, string @event, string message, JsonObject? detail, string set, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>

@@ -1,19 +1,21 @@
+using Runbook.Engine;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 
 namespace Runbook.Steps.Mail;
 
 /// <summary>
-/// One account's pass: map folders, then copy (or, in a dry run, count) each destination folder as one unit.
-/// A unit retries with backoff after a dropped connection (reconnect, re-read the destination, so never a duplicate);
-/// a unit that keeps failing or times out is recorded as failed and the next unit runs.
+/// One account's pass: load its ledger, map folders, then copy (or, in a dry run, count) each destination folder as
+/// one unit. A unit retries with backoff after a dropped connection (reconnect, re-read the destination, so never a
+/// duplicate); a unit that keeps failing or times out is recorded as failed and the next unit runs.
 /// </summary>
-internal sealed class AccountMigrator(IAccountConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
+internal sealed class AccountMigrator(IAccountConnector connector, MigrationOptions options, ICopyLedger store, TimeProvider time)
 {
     public async Task<AccountResult> RunAsync(
         AccountDefinition account, FolderMapping rules, bool apply, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
     {
         var log = new MigrationLog(progress);
+        var ledger = await AccountLedger.LoadAsync(store, account.Email, cancellationToken);
         await using var session = await MailSession.OpenAsync(connector, account, cancellationToken);
         var map = await MapAsync(session, rules, cancellationToken);
         if (!map.IsValid)
@@ -28,7 +30,7 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
             existing.Add(FolderMapper.Translate(folder, destinationNamespace, []) ?? folder.FullName);
         }
 
-        var copier = new FolderCopier(session, account.Email, options, checkpoints, log);
+        var copier = new FolderCopier(session, ledger, options, log);
         var folders = new List<FolderResult>();
         foreach (var unit in map.ByDestination())
         {
@@ -43,6 +45,7 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
             Folders = folders,
             Rejections = [.. log.Rejections],
             Dropped = [.. log.Dropped],
+            ContentMatchOnly = ledger.WasEmpty && folders.Any(f => f.Present > 0),
         };
     }
 
@@ -82,6 +85,8 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
                     await Task.Delay(TransientErrors.Backoff(attempt, options.RetryBackoff, options.MaxBackoff), time, cancellationToken);
                     continue;
                 }
+
+                error += $" (after {attempt} tries)";
             }
             catch (StepFailedException ex)
             {

@@ -57,11 +57,11 @@ internal sealed partial class FolderCopier
             var source = outcome.Item.Source;
             if (outcome.Status == AppendStatus.Rejected)
             {
-                log.Rejections.Add(new MessageRejection(account, route.Source, source.SourceId, source.Size, outcome.Reason ?? "refused by the destination"));
+                log.Rejections.Add(new MessageRejection(Account, route.Source, source.SourceId, source.Size, outcome.Reason ?? "refused by the destination"));
             }
             else if (outcome.DroppedKeywords.Count > 0)
             {
-                log.Dropped.Add(new DroppedKeywords(account, route.Source, source.SourceId, outcome.DroppedKeywords));
+                log.Dropped.Add(new DroppedKeywords(Account, route.Source, source.SourceId, outcome.DroppedKeywords));
             }
         }
 

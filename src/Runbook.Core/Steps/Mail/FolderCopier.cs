@@ -1,108 +1,141 @@
 using Runbook.Adapters.Mail;
+using Runbook.Engine;
 
 namespace Runbook.Steps.Mail;
 
 /// <summary>
-/// Copies the source folders routed to one destination folder: lists the source (after the checkpoint when it still
-/// holds), matches against the destination's identities, and appends only what is missing, batch by batch.
-/// Several sources merged into one destination are always scanned in full and share one matcher, because a checkpoint
-/// cannot tell whose copies sit above it.
+/// Copies the source folders routed to one destination folder. The copy ledger settles every source message it
+/// knows: its copy is still there (present), or a person deleted or moved it on the new server (never copied again,
+/// unless <see cref="MigrationOptions.RecopyDeleted"/>). Only what the ledger does not know is described and matched
+/// by content against the destination copies no entry speaks for; what is still missing is appended, batch by batch,
+/// and each confirmed batch goes into the ledger. A destination folder whose UIDVALIDITY changed (deleted and
+/// recreated) is matched by content again, so it is refilled without duplicates.
 /// </summary>
 internal sealed partial class FolderCopier(
     MailSession session,
-    string account,
+    AccountLedger ledger,
     MigrationOptions options,
-    IMailCheckpointStore checkpoints,
     MigrationLog log)
 {
-    public string Account => account;
+    public string Account => ledger.Account;
 
-    /// <summary>One source folder's listing in this pass.</summary>
-    private sealed record Scan(FolderRoute Route, uint UidValidity, MailCheckpoint? Checkpoint, IReadOnlyList<SourceMessage> Listed)
+    /// <summary>One source folder's messages in this pass, sorted by what the ledger says of them.</summary>
+    private sealed record Unit(FolderRoute Route, uint UidValidity, int Listed)
     {
-        public bool Incremental => Checkpoint is not null;
+        public int Present { get; set; }
+        public int Deleted { get; set; }
+        public List<MessageRef> Unknown { get; } = [];
+        public List<MessageRef> Recopy { get; } = [];
     }
+
+    /// <summary>The destination folder as this pass found it: UIDVALIDITY (0 when it does not exist yet) and UIDs.</summary>
+    private sealed record Target(string Path, uint UidValidity, IReadOnlySet<uint> Uids);
 
     public async Task<IReadOnlyList<FolderResult>> RunAsync(
         string destination, IReadOnlyList<FolderRoute> routes, bool destinationExists, bool apply, CancellationToken cancellationToken)
     {
-        var useCheckpoints = routes.Count == 1;
-        var scans = new List<Scan>();
-        foreach (var route in routes)
-        {
-            scans.Add(await ScanAsync(route, useCheckpoints, cancellationToken));
-        }
-
         if (apply && !destinationExists)
         {
             await session.Destination.EnsureFolderAsync(destination, cancellationToken);
         }
 
-        if (scans.All(s => s.Listed.Count == 0))
+        var index = await session.Destination.IndexAsync(destination, cancellationToken);
+        var target = new Target(destination, index?.UidValidity ?? 0, index?.Messages.Select(m => m.Uid).ToHashSet() ?? []);
+        var units = new List<Unit>();
+        foreach (var route in routes)
         {
-            return [.. scans.Select(s => Result(s, new MatchResult([], [])))];
+            units.Add(await SortAsync(route, target, cancellationToken));
         }
 
-        IReadOnlyList<DestinationMessage> onDestination = destinationExists || apply
-            ? await session.Destination.ListMessagesAsync(destination, cancellationToken)
-            : [];
-
-        var high = scans[0].Checkpoint?.DestinationHighUid ?? 0;
-        if (scans[0].Incremental && onDestination.Count > 0 && onDestination.Max(m => m.Uid) < high)
+        // Destination copies no ledger entry speaks for: mail that arrived there, a person's moves, copies whose
+        // ledger write a crash lost. Only these can be a content match, and only they are described.
+        var matcher = new MessageMatcher([]);
+        var claimed = ledger.Claimed(destination, target.UidValidity, units.Select(u => (u.Route.Source, u.UidValidity)).ToHashSet());
+        var unclaimed = target.Uids.Where(u => !claimed.Contains(u)).Order().ToList();
+        if (units.Any(u => u.Unknown.Count > 0) && unclaimed.Count > 0)
         {
-            // The destination folder was emptied or recreated: its UIDs restarted, so the checkpoint means nothing.
-            scans[0] = await ScanAsync(routes[0], useCheckpoints: false, cancellationToken);
-            high = 0;
+            matcher = new MessageMatcher(await session.Destination.DescribeAsync(destination, unclaimed, cancellationToken));
         }
 
-        var matcher = new MessageMatcher(onDestination.Where(m => m.Uid > high));
         var results = new List<FolderResult>();
-        foreach (var scan in scans)
+        foreach (var unit in units)
         {
-            var match = matcher.Match(scan.Listed);
-            var result = Result(scan, match);
-            if (apply)
-            {
-                result = await CopyAsync(scan, match, result, useCheckpoints, cancellationToken);
-            }
-
-            results.Add(result);
+            results.Add(await RunUnitAsync(unit, target, matcher, apply, cancellationToken));
         }
 
         return results;
     }
 
-    private async Task<Scan> ScanAsync(FolderRoute route, bool useCheckpoints, CancellationToken cancellationToken)
+    /// <summary>Lists a source folder's ids and asks the ledger about each.</summary>
+    private async Task<Unit> SortAsync(FolderRoute route, Target target, CancellationToken cancellationToken)
     {
-        var status = await session.Source.GetStatusAsync(route.Source, cancellationToken);
-        var checkpoint = useCheckpoints ? await checkpoints.LoadAsync(account, Unit(route), cancellationToken) : null;
-        if (checkpoint is not null && checkpoint.UidValidity != status.UidValidity)
+        var index = await session.Source.IndexAsync(route.Source, cancellationToken);
+        var unit = new Unit(route, index.UidValidity, index.Messages.Count);
+        foreach (var message in index.Messages)
         {
-            // UIDs were renumbered: every old UID is meaningless, so list everything and let identities decide.
-            checkpoint = null;
+            var entry = ledger.Find(route.Source, index.UidValidity, message.SourceId);
+            if (entry is not { DestinationUid: > 0 } || entry.DestinationFolder != target.Path || entry.DestinationUidValidity != target.UidValidity)
+            {
+                // Never copied, copied without a known UID, routed elsewhere then, or the folder was recreated since.
+                unit.Unknown.Add(message);
+            }
+            else if (target.Uids.Contains(entry.DestinationUid))
+            {
+                unit.Present++;
+            }
+            else if (options.RecopyDeleted)
+            {
+                unit.Recopy.Add(message);
+            }
+            else
+            {
+                unit.Deleted++;
+            }
         }
 
-        var after = options.Pop3 ? 0 : checkpoint?.LastUid ?? 0;
-        var listed = await session.Source.ListMessagesAsync(route.Source, after, cancellationToken);
-        IEnumerable<SourceMessage> fresh = options.Pop3
-            ? listed.Where(m => checkpoint?.Uidls is not { } known || !known.Contains(m.SourceId))
-            // "UID n:*" returns the last message even when its UID is below n; never trust the server's filter.
-            : listed.Where(m => m.Uid > after).OrderBy(m => m.Uid);
-        return new Scan(route, status.UidValidity, checkpoint, [.. fresh]);
+        return unit;
     }
 
-    private FolderResult Result(Scan scan, MatchResult match) => new()
+    private async Task<FolderResult> RunUnitAsync(Unit unit, Target target, MessageMatcher matcher, bool apply, CancellationToken cancellationToken)
     {
-        Account = account,
-        Source = scan.Route.Source,
-        Destination = scan.Route.Destination,
-        Listed = scan.Listed.Count,
-        Present = match.Present.Count,
-        Missing = match.Missing.Count,
-        MissingBytes = match.Missing.Sum(m => m.Size),
-        Incremental = scan.Incremental,
-    };
+        var route = unit.Route;
+        var described = await session.Source.DescribeAsync(route.Source, [.. unit.Unknown, .. unit.Recopy], cancellationToken);
+        var recopyIds = unit.Recopy.Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
+        var match = matcher.Match([.. described.Where(m => !recopyIds.Contains(m.SourceId))]);
+        List<SourceMessage> missing = [.. match.Missing, .. described.Where(m => recopyIds.Contains(m.SourceId))];
+        var result = new FolderResult
+        {
+            Account = Account,
+            Source = route.Source,
+            Destination = route.Destination,
+            Listed = unit.Listed,
+            Present = unit.Present + match.Present.Count,
+            Deleted = unit.Deleted,
+            Missing = missing.Count,
+            MissingBytes = missing.Sum(m => m.Size),
+        };
 
-    /// <summary>Checkpoint key: a changed route must not reuse the old destination's UIDs.</summary>
-    internal static string Unit(FolderRoute route) => route.Source + " -> " + route.Destination;
+        if (!apply)
+        {
+            return result;
+        }
+
+        // Found by content: remembered before anything is copied, so the next pass settles them from the ledger.
+        await ledger.RecordAsync([.. match.Present.Select(p => Entry(unit, target, p.Source, p.DestinationUid, LedgerHow.Matched))], cancellationToken);
+        return await CopyAsync(unit, target, missing, result, cancellationToken);
+    }
+
+    private LedgerEntry Entry(Unit unit, Target target, SourceMessage message, uint destinationUid, LedgerHow how) => new()
+    {
+        Account = Account,
+        SourceFolder = unit.Route.Source,
+        SourceUidValidity = unit.UidValidity,
+        SourceId = message.SourceId,
+        Identity = message.HeaderDigest,
+        Size = message.Size,
+        DestinationFolder = target.Path,
+        DestinationUidValidity = target.UidValidity,
+        DestinationUid = destinationUid,
+        How = how,
+    };
 }

@@ -1,63 +1,53 @@
+using Runbook.Engine;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 
 namespace Runbook.Steps.Mail;
 
-/// <summary>Runs a pass over many accounts, a few at a time, after proving every login works.</summary>
-internal sealed class MailMigration(IAccountConnector connector, MigrationOptions options, IMailCheckpointStore checkpoints, TimeProvider time)
+/// <summary>
+/// Runs a pass over many accounts, a few at a time. Each account's outcome is its own: one that cannot log in, or
+/// whose server is busy, is retried with backoff while the others go on, and fails alone if it never succeeds.
+/// </summary>
+internal sealed class MailMigration(IAccountConnector connector, MigrationOptions options, ICopyLedger ledger, TimeProvider time)
 {
-    /// <summary>
-    /// Logs in to both servers for every account before anything is written, so a wrong password or an unreachable
-    /// host stops the run with its exit code (77 / 69) and a line per account instead of a half-copied domain.
-    /// </summary>
-    public async Task VerifyLoginsAsync(IReadOnlyList<AccountDefinition> accounts, int parallelism, CancellationToken cancellationToken)
-    {
-        var failures = new System.Collections.Concurrent.ConcurrentBag<(string Account, RunbookException Error)>();
-        await Parallel.ForEachAsync(accounts, Throttle(parallelism, cancellationToken), async (account, ct) =>
-        {
-            try
-            {
-                await using var session = await MailSession.OpenAsync(connector, account, ct);
-            }
-            catch (RunbookException ex) when (ex is AuthenticationFailedException or ServerUnreachableException)
-            {
-                failures.Add((account.Email, ex));
-            }
-        });
-
-        if (failures.IsEmpty)
-        {
-            return;
-        }
-
-        var lines = string.Join(Environment.NewLine, failures.OrderBy(f => f.Account, StringComparer.Ordinal).Select(f => $"  {f.Account}: {f.Error.Message}"));
-        // Unreachable wins: when a host is down, the passwords were never really tried.
-        var unreachable = failures.Any(f => f.Error is ServerUnreachableException);
-        var message = $"cannot log in for {failures.Count} account(s); nothing was copied:{Environment.NewLine}{lines}";
-        throw unreachable ? new ServerUnreachableException(message) : new AuthenticationFailedException(message);
-    }
-
     public async Task<IReadOnlyList<AccountResult>> RunAsync(
         IReadOnlyList<AccountDefinition> accounts, FolderMapping rules, bool apply, int parallelism,
         IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
     {
         var results = new AccountResult[accounts.Count];
-        var migrator = new AccountMigrator(connector, options, checkpoints, time);
-        await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count), Throttle(parallelism, cancellationToken), async (i, ct) =>
-        {
-            try
-            {
-                results[i] = await migrator.RunAsync(accounts[i], rules, apply, progress, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                // One account failing (its folders listed, a login revoked mid-run) must not stop the others.
-                results[i] = new AccountResult { Account = accounts[i].Email, Error = $"{ex.GetType().Name}: {ex.Message}" };
-            }
-        });
+        var migrator = new AccountMigrator(connector, options, ledger, time);
+        var throttle = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count), throttle, async (i, ct) =>
+            results[i] = await RunAccountAsync(migrator, accounts[i], rules, apply, progress, ct));
         return results;
     }
 
-    private static ParallelOptions Throttle(int parallelism, CancellationToken cancellationToken) =>
-        new() { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
+    /// <summary>One account, retried as a whole after a retryable failure (a dropped connection while listing, a busy mailbox).</summary>
+    private async Task<AccountResult> RunAccountAsync(
+        AccountMigrator migrator, AccountDefinition account, FolderMapping rules, bool apply, IProgress<CopyProgress>? progress, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await migrator.RunAsync(account, rules, apply, progress, cancellationToken);
+            }
+            catch (Exception ex) when (TransientErrors.IsRetryable(ex) && attempt < options.RetryAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // The ledger makes the second try cheap and duplicate-free: what the first one copied is settled.
+                await Task.Delay(TransientErrors.Backoff(attempt, options.RetryBackoff, options.MaxBackoff), time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var tries = attempt > 1 ? $" (after {attempt} tries)" : "";
+                return new AccountResult
+                {
+                    Account = account.Email,
+                    Error = (ex is RunbookException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}") + tries,
+                    Retryable = TransientErrors.IsRetryable(ex),
+                    ExitCode = (ex as RunbookException)?.ExitCode,
+                };
+            }
+        }
+    }
 }

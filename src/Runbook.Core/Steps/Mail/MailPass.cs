@@ -1,13 +1,17 @@
 using System.Text.Json.Nodes;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Errors;
 
 namespace Runbook.Steps.Mail;
 
 /// <summary>Opens the accounts' connections for a step run.</summary>
 internal delegate IAccountConnector AccountConnectorFactory(StepContext context, MailStepParameters parameters);
 
-/// <summary>One migration pass as a step runs it (mail.migrate once, mail.delta_sync repeatedly): logins first, then copy or count.</summary>
+/// <summary>
+/// One migration pass as a step runs it (mail.migrate once per account, mail.delta_sync repeatedly): the accounts the
+/// step has not settled, each on its own, against the shared copy ledger; each account's outcome is recorded.
+/// </summary>
 internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot)
 {
     public static AccountConnectorFactory FromPlan(IMailConnector mail) =>
@@ -16,17 +20,18 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
     public async Task<IReadOnlyList<AccountResult>> RunAsync(StepContext context, bool apply, CancellationToken cancellationToken)
     {
         var parameters = MailStepParameters.From(context.Plan, context.Step);
-        var parallelism = parameters.Parallelism(context.Plan);
-        var migration = new MailMigration(
-            connect(context, parameters), parameters.Options(spoolRoot), new StateCheckpointStore(context.State), context.Time);
-
-        // Throws AuthenticationFailedException (exit 77) or ServerUnreachableException (69) before any write.
-        await migration.VerifyLoginsAsync(parameters.Accounts, parallelism, cancellationToken);
+        var accounts = parameters.Accounts.Where(a => !context.SettledAccounts.Contains(a.Email)).ToList();
+        var migration = new MailMigration(connect(context, parameters), parameters.Options(spoolRoot), context.State.Ledger, context.Time);
         var progress = new CopyCounter(context.Progress, apply ? "copying mail" : "counting mail");
-        var results = await migration.RunAsync(parameters.Accounts, context.Plan.Folders, apply, parallelism, progress, cancellationToken);
+        var results = await migration.RunAsync(accounts, context.Plan.Folders, apply, parameters.Parallelism(context.Plan), progress, cancellationToken);
         if (apply)
         {
-            await JournalAsync(context, results, cancellationToken);
+            await RecordAsync(context, results, cancellationToken);
+        }
+
+        foreach (var result in results.Where(r => r.ContentMatchOnly))
+        {
+            context.Log.Warning($"{result.Account}: no copy ledger for this account yet (first run, or the state was deleted) and the new server already holds mail: matched by content (Message-ID and size, or header digest)");
         }
 
         foreach (var rejection in results.SelectMany(r => r.Rejections))
@@ -34,13 +39,33 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
             context.Log.Warning($"{rejection.Account} {rejection.Folder} UID {rejection.SourceId} ({MigrationReport.Bytes(rejection.Size)}) refused by the new server: {rejection.Reason}");
         }
 
+        ThrowWhenNoAccountGotIn(results);
         return results;
     }
 
-    private static async Task JournalAsync(StepContext context, IReadOnlyList<AccountResult> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// When every account failed for the same reason before anything was read (a server down, the logins all
+    /// refused), the run ends with that reason's own exit code (69, 77) instead of a per-account failure.
+    /// </summary>
+    private static void ThrowWhenNoAccountGotIn(IReadOnlyList<AccountResult> results)
+    {
+        if (results.Count == 0 || results.Any(r => r.ExitCode is not (ExitCode.Unreachable or ExitCode.AuthenticationFailed)))
+        {
+            return;
+        }
+
+        var lines = string.Join(Environment.NewLine, results.OrderBy(r => r.Account, StringComparer.Ordinal).Select(r => $"  {r.Account}: {r.Error}"));
+        var message = $"cannot log in for {results.Count} account(s); nothing was copied:{Environment.NewLine}{lines}";
+        // Unreachable wins: when a host is down, the passwords were never really tried.
+        throw results.Any(r => r.ExitCode == ExitCode.Unreachable) ? new ServerUnreachableException(message) : new AuthenticationFailedException(message);
+    }
+
+    private static async Task RecordAsync(StepContext context, IReadOnlyList<AccountResult> results, CancellationToken cancellationToken)
     {
         foreach (var account in results)
         {
+            var failure = MigrationReport.Failure([account]);
+            await context.State.SetAccountOutcomeAsync(account.Account, failure, cancellationToken);
             var copied = account.Folders.Sum(f => f.Copied);
             if (copied == 0 && account.Rejections.Count == 0 && account.Dropped.Count == 0 && !account.Failed)
             {
@@ -49,7 +74,8 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
 
             var detail = MigrationReport.Outputs([account]);
             await context.State.RecordAsync(
-                $"appended {copied} messages ({MigrationReport.Bytes(account.Folders.Sum(f => f.CopiedBytes))}) for {account.Account}; {account.Rejections.Count} refused",
+                $"appended {copied} messages ({MigrationReport.Bytes(account.Folders.Sum(f => f.CopiedBytes))}) for {account.Account}; {account.Rejections.Count} refused" +
+                (account.Failed ? "; FAILED" : ""),
                 (JsonObject)detail["accounts"]![0]!.DeepClone(), cancellationToken);
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Runbook.Adapters.Mail;
+using Runbook.Engine.Accounts;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 
@@ -10,7 +11,8 @@ internal sealed record MailStepParameters(
     IReadOnlyList<AccountDefinition> Accounts,
     SourceProtocol Source,
     int Concurrency,
-    int BatchSize)
+    int BatchSize,
+    bool RecopyDeleted)
 {
     public static MailStepParameters From(RunbookPlan plan, StepDefinition step)
     {
@@ -18,7 +20,8 @@ internal sealed record MailStepParameters(
         var source = with["source"]?.GetValue<string>() == "pop3" ? SourceProtocol.Pop3 : SourceProtocol.Imap;
         var concurrency = Integer(with["concurrency"]) ?? 4;
         var batch = Integer(with["batch_size"]) ?? 100;
-        return new MailStepParameters(SelectAccounts(plan, step, with["accounts"]), source, concurrency, batch);
+        var recopy = with["recopy_deleted"]?.GetValue<bool>() ?? false;
+        return new MailStepParameters(AccountSelection.Select(plan, step), source, concurrency, batch, recopy);
     }
 
     /// <summary>
@@ -29,7 +32,7 @@ internal sealed record MailStepParameters(
         Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
 
     public MigrationOptions Options(string spoolDirectory) =>
-        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3 };
+        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3, RecopyDeleted = RecopyDeleted };
 
     public static ServerDefinition Server(RunbookPlan plan, string role) =>
         plan.Servers.TryGetValue(role, out var server)
@@ -44,28 +47,4 @@ internal sealed record MailStepParameters(
         JsonValue v when v.TryGetValue<long>(out var l) => checked((int)l),
         _ => throw new UsageException($"expected an integer, found {node.ToJsonString()}", ExitCode.InvalidPlan),
     };
-
-    private static List<AccountDefinition> SelectAccounts(RunbookPlan plan, StepDefinition step, JsonNode? selection)
-    {
-        if (selection is JsonArray list)
-        {
-            var emails = list.Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var unknown = emails.Where(e => !plan.Accounts.Any(a => string.Equals(a.Email, e, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (unknown.Count > 0)
-            {
-                throw new UsageException($"step {step.Id}: unknown account(s) {string.Join(", ", unknown)}", ExitCode.InvalidPlan);
-            }
-
-            return [.. plan.Accounts.Where(a => emails.Contains(a.Email))];
-        }
-
-        var text = selection?.GetValue<string>() ?? "all";
-        if (text.StartsWith("group:", StringComparison.Ordinal))
-        {
-            var group = text["group:".Length..];
-            return [.. plan.Accounts.Where(a => a.Groups.Contains(group, StringComparer.Ordinal))];
-        }
-
-        return [.. plan.Accounts];
-    }
 }

@@ -4,12 +4,13 @@ namespace Runbook.Steps.Mail;
 
 /// <summary>
 /// The destination as a multiset of identities, and the matching of source messages against it. A source message
-/// is matched by Message-ID when that id is unique among the sources being matched, otherwise by header digest and
-/// size. Each destination message can be claimed once, so n equal source identities need n destination copies.
+/// is matched by Message-ID and size when that id is unique among the sources being matched, otherwise by header
+/// digest and size: a different message that reuses a Message-ID never hides the one to copy. Each destination
+/// message can be claimed once, so n equal source identities need n destination copies.
 /// </summary>
 internal sealed class MessageMatcher
 {
-    private readonly Dictionary<string, Queue<DestinationMessage>> _byMessageId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Id, long Size), Queue<DestinationMessage>> _byMessageId = [];
     private readonly Dictionary<(string Digest, long Size), Queue<DestinationMessage>> _byDigest = [];
     private readonly HashSet<uint> _claimed = [];
 
@@ -20,7 +21,7 @@ internal sealed class MessageMatcher
             var id = NormaliseMessageId(message.MessageId);
             if (id is not null)
             {
-                Enqueue(_byMessageId, id, message);
+                Enqueue(_byMessageId, (id, message.Size), message);
             }
 
             Enqueue(_byDigest, (message.HeaderDigest, message.Size), message);
@@ -45,7 +46,7 @@ internal sealed class MessageMatcher
         {
             var id = NormaliseMessageId(source.MessageId);
             var useId = id is not null && idCounts[id] == 1;
-            var hit = useId ? Claim(_byMessageId, id!) : Claim(_byDigest, (source.HeaderDigest, source.Size));
+            var hit = useId ? Claim(_byMessageId, (id!, source.Size)) : Claim(_byDigest, (source.HeaderDigest, source.Size));
             if (hit is null)
             {
                 missing.Add(source);

@@ -17,4 +17,6 @@ internal sealed record MigrationOptions
     public required string SpoolDirectory { get; init; }
     /// <summary>The source is POP3: one folder, identity by UIDL plus content.</summary>
     public bool Pop3 { get; init; }
+    /// <summary>Copy again what the ledger shows as copied and a person has since deleted or moved on the new server (<c>recopy_deleted</c>).</summary>
+    public bool RecopyDeleted { get; init; }
 }

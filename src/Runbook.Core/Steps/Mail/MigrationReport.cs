@@ -9,10 +9,12 @@ internal static class MigrationReport
     public static string Summary(IReadOnlyList<AccountResult> results, bool dryRun)
     {
         var folders = results.SelectMany(r => r.Folders).ToList();
+        var deleted = folders.Sum(f => f.Deleted);
+        var kept = deleted == 0 ? "" : $", {Count(deleted)} deleted or moved on the new server since copied (not copied again)";
         return dryRun
-            ? $"copy {Count(folders.Sum(f => f.Missing))} messages ({Bytes(folders.Sum(f => f.MissingBytes))}) in {folders.Count(f => f.Missing > 0)} folders of {results.Count} accounts"
+            ? $"copy {Count(folders.Sum(f => f.Missing))} messages ({Bytes(folders.Sum(f => f.MissingBytes))}) in {folders.Count(f => f.Missing > 0)} folders of {results.Count} accounts{kept}"
             : $"copied {Count(folders.Sum(f => f.Copied))} messages ({Bytes(folders.Sum(f => f.CopiedBytes))}) for {results.Count} accounts; " +
-              $"{Count(folders.Sum(f => f.Present))} already there, {results.Sum(r => r.Rejections.Count)} refused";
+              $"{Count(folders.Sum(f => f.Present))} already there, {results.Sum(r => r.Rejections.Count)} refused{kept}";
     }
 
     /// <summary>Per account and folder: the mapping and what is (or would be) copied.</summary>
@@ -30,6 +32,7 @@ internal static class MigrationReport
                 var what = folder.Error is not null ? $"FAILED {folder.Error}"
                     : dryRun ? $"{Count(folder.Missing)} to copy ({Bytes(folder.MissingBytes)}), {Count(folder.Present)} already there"
                     : $"{Count(folder.Copied)} copied ({Bytes(folder.CopiedBytes)}), {Count(folder.Present)} already there" + (folder.Rejected > 0 ? $", {folder.Rejected} refused" : "");
+                what += folder.Deleted > 0 ? $", {Count(folder.Deleted)} deleted or moved on the new server (not copied again)" : "";
                 lines.Add($"  {folder.Source} → {folder.Destination}{how}: {what}");
             }
 
@@ -45,6 +48,7 @@ internal static class MigrationReport
         ["copied"] = results.SelectMany(r => r.Folders).Sum(f => f.Copied),
         ["copied_bytes"] = results.SelectMany(r => r.Folders).Sum(f => f.CopiedBytes),
         ["already_present"] = results.SelectMany(r => r.Folders).Sum(f => f.Present),
+        ["deleted_on_destination"] = results.SelectMany(r => r.Folders).Sum(f => f.Deleted),
         ["accounts"] = new JsonArray([.. results.Select(Account)]),
         ["rejections"] = new JsonArray([.. results.SelectMany(r => r.Rejections).Select(r => (JsonNode)new JsonObject
         {
@@ -78,10 +82,11 @@ internal static class MigrationReport
     {
         ["account"] = r.Account,
         ["error"] = r.Error,
+        ["matched_by_content_only"] = r.ContentMatchOnly,
         ["folders"] = new JsonArray([.. r.Folders.Select(f => (JsonNode)new JsonObject
         {
             ["source"] = f.Source, ["destination"] = f.Destination, ["listed"] = f.Listed, ["present"] = f.Present,
-            ["copied"] = f.Copied, ["bytes"] = f.CopiedBytes, ["rejected"] = f.Rejected, ["incremental"] = f.Incremental, ["error"] = f.Error,
+            ["copied"] = f.Copied, ["bytes"] = f.CopiedBytes, ["rejected"] = f.Rejected, ["deleted_on_destination"] = f.Deleted, ["error"] = f.Error,
         })]),
     };
 

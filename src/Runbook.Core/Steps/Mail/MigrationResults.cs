@@ -19,8 +19,8 @@ internal sealed record FolderResult
     public int Copied { get; init; }
     public long CopiedBytes { get; init; }
     public int Rejected { get; init; }
-    /// <summary>True when only messages after the checkpoint were listed.</summary>
-    public bool Incremental { get; init; }
+    /// <summary>Copied before (the ledger says so) and since deleted or moved away on the new server by a person: not copied again.</summary>
+    public int Deleted { get; init; }
     public string? Error { get; init; }
 }
 
@@ -34,6 +34,12 @@ internal sealed record AccountResult
     public IReadOnlyList<DroppedKeywords> Dropped { get; init; } = [];
     public IReadOnlyList<string> Problems { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>True when the error is worth another try (connection lost, server busy), false when it needs a person (wrong password, mapping).</summary>
+    public bool Retryable { get; init; }
+    /// <summary>The exit code the error would have on its own (77 login refused, 69 unreachable), when it came with one.</summary>
+    public Runbook.Errors.ExitCode? ExitCode { get; init; }
+    /// <summary>True when the account had no ledger yet while its destination held mail: every message was matched by content.</summary>
+    public bool ContentMatchOnly { get; init; }
 
     public bool Failed => Error is not null || Problems.Count > 0 || Folders.Any(f => f.Error is not null);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Engine.Accounts;
 using Runbook.Steps.Mail;
 
 namespace Runbook.Steps.MailDeltaSync;
@@ -17,6 +18,8 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
     public string Name => "mail.delta_sync";
 
     public IReadOnlyList<string> PlanSections => ["servers", "accounts", "folders"];
+
+    public AccountScope Accounts => AccountScope.EveryPass;
 
     public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Engine.Accounts;
 using Runbook.Steps.Mail;
 
 namespace Runbook.Steps.MailMigrate;
@@ -15,6 +16,8 @@ internal sealed class MailMigrateStep(AccountConnectorFactory connect, string sp
     public string Name => "mail.migrate";
 
     public IReadOnlyList<string> PlanSections => ["servers", "accounts", "folders"];
+
+    public AccountScope Accounts => AccountScope.EachOnce;
 
     public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -36,9 +39,11 @@ internal sealed class MailMigrateStep(AccountConnectorFactory connect, string sp
 
         if (MigrationReport.Failure(results) is { } failure)
         {
-            // Mapping problems need a plan change; anything else (a folder that timed out, a dropped server) may pass next time.
-            var retryable = results.All(r => r.Problems.Count == 0);
-            return StepOutcome.Fail($"{MigrationReport.Summary(results, dryRun: false)}; failed:{Environment.NewLine}{failure}", retryable);
+            // Every other account is done and recorded; the step's retry (or the next apply) runs the failed ones alone.
+            var failed = results.Where(r => r.Failed).ToList();
+            var retryable = failed.All(r => r.Problems.Count == 0 && (r.Error is null || r.Retryable));
+            return StepOutcome.Fail(
+                $"{MigrationReport.Summary(results, dryRun: false)}; {failed.Count} of {results.Count} account(s) FAILED:{Environment.NewLine}{failure}", retryable);
         }
 
         var outputs = MigrationReport.Outputs(results);

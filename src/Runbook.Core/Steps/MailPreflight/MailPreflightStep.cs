@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Engine.Accounts;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 using Runbook.Steps.Mail;
@@ -18,6 +19,8 @@ internal sealed class MailPreflightStep(IMailConnector mail) : IStepKind
 
     public IReadOnlyList<string> PlanSections => ["servers", "accounts", "folders"];
 
+    public AccountScope Accounts => AccountScope.EachOnce;
+
     public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
     {
         var checks = await CheckAllAsync(context, cancellationToken);
@@ -30,6 +33,11 @@ internal sealed class MailPreflightStep(IMailConnector mail) : IStepKind
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
         var checks = await CheckAllAsync(context, cancellationToken);
+        foreach (var check in checks)
+        {
+            await context.State.SetAccountOutcomeAsync(check.Account, check.Problems.Count == 0 ? null : string.Join("; ", check.Problems), cancellationToken);
+        }
+
         var table = AccountCheck.Table(checks);
         var failed = checks.Where(c => c.Problems.Count > 0).ToList();
         if (failed.Count == 0)
@@ -57,10 +65,12 @@ internal sealed class MailPreflightStep(IMailConnector mail) : IStepKind
     private async Task<IReadOnlyList<AccountCheck>> CheckAllAsync(StepContext context, CancellationToken cancellationToken)
     {
         var parameters = MailStepParameters.From(context.Plan, context.Step);
+        // Accounts already checked for their current definition are not checked again (an account added to the plan is).
+        var accounts = parameters.Accounts.Where(a => !context.SettledAccounts.Contains(a.Email)).ToList();
         var checker = new PreflightChecker(mail, context);
-        var checks = new AccountCheck[parameters.Accounts.Count];
+        var checks = new AccountCheck[accounts.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = parameters.Parallelism(context.Plan), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(Enumerable.Range(0, checks.Length), options, async (i, ct) => checks[i] = await checker.CheckAsync(parameters.Accounts[i], ct));
+        await Parallel.ForEachAsync(Enumerable.Range(0, checks.Length), options, async (i, ct) => checks[i] = await checker.CheckAsync(accounts[i], ct));
         var tls = TlsNotes(context.Plan);
         foreach (var check in checks)
         {

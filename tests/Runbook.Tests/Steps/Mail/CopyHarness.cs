@@ -17,14 +17,14 @@ internal sealed class CopyHarness : IDisposable
     }
 
     public FakeConnector Connector { get; }
-    public FakeCheckpointStore Checkpoints { get; } = new();
+    public FakeLedger Ledger { get; } = new();
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
     public MigrationOptions Options { get; set; }
     public FolderMapping Rules { get; set; } = new();
 
     public async Task<AccountResult> RunAsync(string email = "alice@example.test", bool apply = true)
     {
-        var migration = new MailMigration(Connector, Options, Checkpoints, Time);
+        var migration = new MailMigration(Connector, Options, Ledger, Time);
         var run = migration.RunAsync([FakeConnector.Account(email)], Rules, apply, 1, null, CancellationToken.None);
         // Backoff waits on the fake clock: move it on until the run is through (no real time is asserted).
         while (!run.IsCompleted)

@@ -19,11 +19,11 @@ public sealed class MailMigrationEdgeTests
         var first = await harness.RunAsync();
         old.Folder("INBOX").Add("Subject: later\r\n\r\n2", "b@x", uidl: "u4");
         var second = await harness.RunAsync();
-        harness.Checkpoints.Clear();
+        harness.Ledger.Clear();
         var third = await harness.RunAsync();
 
         Assert.Equal(3, first.Folders.Single().Copied);
-        Assert.Equal((1, 1), (second.Folders.Single().Listed, second.Folders.Single().Copied));
+        Assert.Equal((4, 3, 1), (second.Folders.Single().Listed, second.Folders.Single().Present, second.Folders.Single().Copied));
         Assert.Equal(0, third.Folders.Single().Copied);
         CopyHarness.AssertEachOnce(old.Folders["INBOX"], @new.Folders["INBOX"]);
         Assert.Equal(["INBOX"], first.Folders.Select(f => f.Source));

@@ -43,7 +43,7 @@ public sealed class MailMigrationTests
     }
 
     [Fact]
-    public async Task Given_a_finished_migration_When_run_again_Then_nothing_is_copied_and_the_destination_is_not_even_listed()
+    public async Task Given_a_finished_migration_When_run_again_Then_nothing_is_copied_and_no_message_is_described_on_either_side()
     {
         using var harness = new CopyHarness();
         var (_, @new) = Seed(harness);
@@ -55,21 +55,23 @@ public sealed class MailMigrationTests
 
         Assert.Equal(writes, @new.Writes);
         Assert.Equal(0, second.Folders.Sum(f => f.Copied));
-        Assert.All(second.Folders, f => Assert.True(f.Incremental));
+        Assert.Equal(8, second.Folders.Sum(f => f.Present));
         Assert.Equal(listings, harness.Connector.Behaviour.DestinationListings);
+        Assert.Equal(0, harness.Connector.LastSource!.Described);
     }
 
     [Fact]
-    public async Task Given_lost_checkpoints_When_run_again_Then_identities_prevent_every_duplicate()
+    public async Task Given_a_lost_ledger_When_run_again_Then_identities_prevent_every_duplicate_and_the_run_says_so()
     {
         using var harness = new CopyHarness();
         var (old, @new) = Seed(harness);
         await harness.RunAsync();
-        harness.Checkpoints.Clear();
+        harness.Ledger.Clear();
 
         var second = await harness.RunAsync();
 
         Assert.Equal(0, second.Folders.Sum(f => f.Copied));
+        Assert.True(second.ContentMatchOnly);
         CopyHarness.AssertEachOnce(old.Folders["INBOX"], @new.Folders["INBOX"]);
     }
 
@@ -85,7 +87,6 @@ public sealed class MailMigrationTests
         var second = await harness.RunAsync();
 
         var inbox = second.Folders.Single(f => f.Source == "INBOX");
-        Assert.False(inbox.Incremental);
         Assert.Equal(1, inbox.Copied);
         CopyHarness.AssertEachOnce(old.Folders["INBOX"], @new.Folders["INBOX"]);
     }
@@ -100,7 +101,7 @@ public sealed class MailMigrationTests
 
         var second = await harness.RunAsync();
 
-        Assert.True(second.Folders.Single(f => f.Source == "INBOX").Incremental);
+        Assert.Equal(1, second.Folders.Single(f => f.Source == "INBOX").Copied);
         CopyHarness.AssertEachOnce(old.Folders["INBOX"], @new.Folders["INBOX"]);
     }
 
@@ -198,22 +199,27 @@ public sealed class MailMigrationTests
         Assert.False(@new.Folders.ContainsKey("取引先/2024"));
         Assert.Equal(5, result.Folders.Single(f => f.Source == "INBOX").Missing);
         Assert.Equal("Sent", result.Routes.Single(r => r.Source == "INBOX.Sent").Destination);
-        Assert.Empty(harness.Checkpoints.Saved);
+        Assert.Empty(harness.Ledger.Entries);
     }
 
     [Fact]
-    public async Task Given_a_wrong_password_When_logins_are_verified_Then_it_fails_with_77_before_anything_is_written()
+    public async Task Given_a_wrong_password_for_one_account_When_migrated_Then_that_account_fails_with_its_exit_code_and_the_other_is_copied()
     {
         using var harness = new CopyHarness();
-        var (_, @new) = Seed(harness);
+        var (_, aliceNew) = Seed(harness);
+        var (bobOld, bobNew) = harness.Connector.Add("bob@example.test");
+        bobOld.Folder("INBOX").Add("Subject: hi bob\r\n\r\nx", "bob@x");
         harness.Connector.WrongPassword.Add(Alice);
-        var migration = new MailMigration(harness.Connector, harness.Options, harness.Checkpoints, harness.Time);
+        var migration = new MailMigration(harness.Connector, harness.Options, harness.Ledger, harness.Time);
 
-        var error = await Assert.ThrowsAsync<AuthenticationFailedException>(
-            () => migration.VerifyLoginsAsync([FakeConnector.Account(Alice)], 2, CancellationToken.None));
+        var results = await migration.RunAsync([FakeConnector.Account(Alice), FakeConnector.Account("bob@example.test")], new(), apply: true, 2, null, CancellationToken.None);
 
-        Assert.Equal(ExitCode.AuthenticationFailed, error.ExitCode);
-        Assert.Contains(Alice, error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, @new.Writes);
+        var alice = results.Single(r => r.Account == Alice);
+        Assert.Equal(ExitCode.AuthenticationFailed, alice.ExitCode);
+        Assert.False(alice.Retryable);
+        Assert.Contains(Alice, alice.Error, StringComparison.Ordinal);
+        Assert.Equal(0, aliceNew.Writes);
+        Assert.False(results.Single(r => r.Account == "bob@example.test").Failed);
+        Assert.True(bobNew.Writes == 1, string.Join("\n", bobNew.Folders.Values.SelectMany(f => f.Messages.Select(m => f.Name + " " + System.Text.Encoding.UTF8.GetString(m.Bytes)))));
     }
 }

@@ -72,8 +72,28 @@ public sealed class MailStepTests : IDisposable
     }
 
     [Fact]
-    public async Task Given_a_wrong_password_When_mail_migrate_applies_Then_it_throws_exit_77_before_writing()
+    public async Task Given_a_wrong_password_for_one_account_When_mail_migrate_applies_Then_the_other_is_copied_and_the_step_fails_naming_it()
     {
+        _connector.WrongPassword.Add(Bob);
+        var step = new MailMigrateStep(Connect, _spool);
+        var context = _context.Build("mail.migrate", [], [Alice, Bob]);
+
+        var failed = Assert.IsType<StepOutcome.Failed>(await step.ApplyAsync(context, CancellationToken.None));
+
+        Assert.Contains($"1 of 2 account(s) FAILED", failed.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Bob}: ", failed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain($"{Alice}: ", failed.Message, StringComparison.Ordinal);
+        Assert.False(failed.Retryable);
+        Assert.True(_connector.Accounts[Alice].New.Writes > 0);
+        var state = (FakeStepState)context.State;
+        Assert.Null(state.AccountOutcomes[Alice]);
+        Assert.NotNull(state.AccountOutcomes[Bob]);
+    }
+
+    [Fact]
+    public async Task Given_every_login_refused_When_mail_migrate_applies_Then_it_throws_exit_77_before_writing()
+    {
+        _connector.WrongPassword.Add(Alice);
         _connector.WrongPassword.Add(Bob);
         var step = new MailMigrateStep(Connect, _spool);
 

@@ -60,12 +60,32 @@ internal sealed class StepContextBuilder
 }
 
 /// <summary>Checkpoints and journal in memory; the read-only view throws on writes like the engine's dry-run view.</summary>
-internal sealed class FakeStepState(Dictionary<string, string>? checkpoints = null, bool readOnly = false) : IStepState
+internal sealed class FakeStepState(Dictionary<string, string>? checkpoints = null, bool readOnly = false, Fakes.FakeLedger? ledger = null) : IStepState
 {
     public Dictionary<string, string> Checkpoints { get; } = checkpoints ?? new(StringComparer.Ordinal);
     public List<string> Journal { get; } = [];
+    public Fakes.FakeLedger FakeLedger { get; } = ledger ?? new();
+    /// <summary>Account → null (done) or the failure, as the step recorded them.</summary>
+    public Dictionary<string, string?> AccountOutcomes { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public FakeStepState ReadOnly() => new(Checkpoints, readOnly: true);
+    public ICopyLedger Ledger => readOnly ? new ReadOnlyLedger(FakeLedger) : FakeLedger;
+
+    public FakeStepState ReadOnly() => new(Checkpoints, readOnly: true, FakeLedger);
+
+    public Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken)
+    {
+        if (readOnly) throw new InvalidOperationException("dry run wrote an account outcome");
+        AccountOutcomes[account] = error;
+        return Task.CompletedTask;
+    }
+
+    private sealed class ReadOnlyLedger(ICopyLedger inner) : ICopyLedger
+    {
+        public Task<IReadOnlyList<LedgerEntry>> ReadAsync(string account, CancellationToken cancellationToken) => inner.ReadAsync(account, cancellationToken);
+
+        public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("dry run wrote the copy ledger");
+    }
 
     public Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Checkpoints.GetValueOrDefault(key));
 

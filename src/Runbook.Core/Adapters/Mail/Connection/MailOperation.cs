@@ -14,7 +14,7 @@ internal static class MailOperation
         }
         catch (Exception e) when (MailConnectionErrors.IsConnectionLoss(e))
         {
-            throw new StepFailedException($"{endpoint}: connection lost while {what}: will reconnect and retry", retryable: true, e);
+            throw new StepFailedException($"{endpoint}: connection lost while {what}", retryable: true, e);
         }
         catch (MessageNotFoundException e)
         {

@@ -60,24 +60,23 @@ internal sealed class ImapMailDestination : IMailDestination
             }
         });
 
-    public Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken) =>
+    public Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"listing messages of {path}", async () =>
+            await OpenAsync(path, cancellationToken) is { } folder ? await ImapSourceMapping.IndexAsync(folder, cancellationToken) : null);
+
+    public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading headers in {path}", async () =>
         {
-            var folder = await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken);
-            if (folder is null)
+            if (uids.Count == 0 || await OpenAsync(path, cancellationToken) is not { } folder)
             {
                 return (IReadOnlyList<DestinationMessage>)[];
             }
-            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-            if (folder.Count == 0)
-            {
-                return [];
-            }
-            var summaries = await folder.FetchAsync(0, -1, ImapSourceMapping.ListingRequest(), cancellationToken);
-            return summaries.Select(ImapSourceMapping.Message)
-                .Select(m => new DestinationMessage(m.Uid, m.MessageId, m.HeaderDigest, m.Size))
-                .ToList();
+            var messages = await ImapSourceMapping.DescribeAsync(folder, uids, cancellationToken);
+            return [.. messages.Select(m => new DestinationMessage(m.Uid, m.MessageId, m.HeaderDigest, m.Size))];
         });
+
+    public async Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken) =>
+        await IndexAsync(path, cancellationToken) is { } index ? await DescribeAsync(path, [.. index.Messages.Select(m => m.Uid)], cancellationToken) : [];
 
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)
     {
@@ -135,6 +134,17 @@ internal sealed class ImapMailDestination : IMailDestination
 
     private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>
         _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
+
+    /// <summary>The folder opened read-only (EXAMINE: nothing changes, not even \Recent), or null when it does not exist.</summary>
+    private async Task<IMailFolder?> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        var folder = await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken);
+        if (folder is not null)
+        {
+            await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        }
+        return folder;
+    }
 
     private async Task<IMailFolder?> FindAsync(string fullName, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using MailKit;
 using MailKit.Net.Imap;
-using MailKit.Search;
 using Runbook.Adapters.Mail.Connection;
 
 namespace Runbook.Adapters.Mail.Imap;
@@ -55,19 +54,20 @@ internal sealed class ImapMailSource : IMailSource
             return new SourceFolderStatus(open.FullName, open.UidValidity, open.Count, bytes);
         });
 
-    public Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken) =>
+    public Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"listing messages of {folder}", async () =>
-        {
-            var open = await ExamineAsync(folder, refresh: true, cancellationToken);
-            if (open.Count == 0 || afterUid == uint.MaxValue)
-            {
-                return (IReadOnlyList<SourceMessage>)[];
-            }
-            var range = new UniqueIdRange(new UniqueId(afterUid + 1), UniqueId.MaxValue);
-            var summaries = await open.FetchAsync(range, ImapSourceMapping.ListingRequest(), cancellationToken);
-            // "UID n:*" also returns the highest message when n is past it, so filter again.
-            return summaries.Where(s => s.UniqueId.Id > afterUid).OrderBy(s => s.UniqueId.Id).Select(ImapSourceMapping.Message).ToList();
-        });
+            await ImapSourceMapping.IndexAsync(await ExamineAsync(folder, refresh: true, cancellationToken), cancellationToken));
+
+    public Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading headers in {folder}", async () =>
+            await ImapSourceMapping.DescribeAsync(await ExamineAsync(folder, refresh: false, cancellationToken), [.. messages.Select(m => m.Uid)], cancellationToken));
+
+    /// <summary>Messages with UID greater than <paramref name="afterUid"/> (0 = all).</summary>
+    public async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
+    {
+        var index = await IndexAsync(folder, cancellationToken);
+        return await DescribeAsync(folder, [.. index.Messages.Where(m => m.Uid > afterUid)], cancellationToken);
+    }
 
     public Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading message {message.Uid} of {folder}", async () =>

@@ -34,7 +34,7 @@ internal static class ImapSourceMapping
         return result;
     }
 
-    public static SourceMessage Message(IMessageSummary summary)
+    public static SourceMessage Message(IMessageSummary summary, byte[]? rawHeader = null)
     {
         var size = (long)(summary.Size ?? 0);
         var headers = summary.Headers ?? [];
@@ -47,14 +47,57 @@ internal static class ImapSourceMapping
             Keywords = summary.Keywords?.Order(StringComparer.Ordinal).ToList() ?? [],
             InternalDate = summary.InternalDate,
             MessageId = MessageIdentity.MessageId(headers),
-            HeaderDigest = MessageIdentity.HeaderDigest(headers, size),
+            HeaderDigest = rawHeader is null ? MessageIdentity.HeaderDigest(headers, size) : MessageIdentity.HeaderDigest(rawHeader, size),
         };
     }
 
-    /// <summary>UID, size, flags with keywords, INTERNALDATE and the stable headers, via BODY.PEEK, in one FETCH.</summary>
+    /// <summary>UID, size, flags with keywords, INTERNALDATE and the whole header block, via BODY.PEEK[HEADER], in one FETCH.</summary>
     public static FetchRequest ListingRequest() =>
         new(MessageSummaryItems.UniqueId | MessageSummaryItems.Size | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate)
         {
-            Headers = new HeaderSet(MessageIdentity.StableHeaders),
+            Headers = HeaderSet.All,
         };
+
+    /// <summary>Every message's UID in an open folder (UID SEARCH ALL): a few bytes per message.</summary>
+    public static async Task<FolderIndex> IndexAsync(IMailFolder open, CancellationToken cancellationToken)
+    {
+        if (open.Count == 0)
+        {
+            return new FolderIndex(open.UidValidity, []);
+        }
+
+        var uids = await open.SearchAsync(MailKit.Search.SearchQuery.All, cancellationToken);
+        return new FolderIndex(open.UidValidity, [.. uids.OrderBy(u => u.Id).Select(u => new MessageRef(u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Id))]);
+    }
+
+    /// <summary>
+    /// Describes messages of an open folder in one FETCH. A header block the parser could not read at all (no field
+    /// before a broken line) is fetched again raw for that message alone, so its identity still comes from its bytes.
+    /// </summary>
+    public static async Task<IReadOnlyList<SourceMessage>> DescribeAsync(IMailFolder open, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
+    {
+        if (uids.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = uids.Select(u => new UniqueId(open.UidValidity, u)).ToList();
+        var summaries = await open.FetchAsync(wanted, ListingRequest(), cancellationToken);
+        var messages = new List<SourceMessage>(summaries.Count);
+        foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
+        {
+            byte[]? raw = null;
+            if (summary.Headers is not { Count: > 0 } && summary.Size > 0)
+            {
+                using var stream = await open.GetStreamAsync(summary.UniqueId, "HEADER", cancellationToken);
+                using var copy = new MemoryStream();
+                await stream.CopyToAsync(copy, cancellationToken);
+                raw = copy.ToArray();
+            }
+
+            messages.Add(Message(summary, raw));
+        }
+
+        return messages;
+    }
 }

@@ -34,32 +34,48 @@ internal sealed class Pop3MailSource : IMailSource
         return new SourceFolderStatus(Inbox, 0, sizes.Count, sizes.Sum(s => Size(s.Value)));
     }
 
-    /// <summary>All messages (POP3 has no UIDs, so <paramref name="afterUid"/> is ignored).</summary>
-    public async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
+    /// <summary>LIST and UIDL: two commands, whatever the number of messages; no message is read.</summary>
+    public async Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken)
     {
         EnsureInbox(folder);
         var sizes = (await _session.ListingAsync("LIST", cancellationToken)).ToDictionary(s => s.Number, s => Size(s.Value));
         if (sizes.Count == 0)
         {
             _byUidl = new(StringComparer.Ordinal);
-            return [];
+            return new FolderIndex(0, []);
         }
         if (!_session.Has("UIDL"))
         {
             throw new StepFailedException($"{_session.Endpoint}: the POP3 server has no UIDL; messages cannot be identified across runs", retryable: false);
         }
-        var uidls = await _session.ListingAsync("UIDL", cancellationToken);
-        var messages = new List<SourceMessage>(uidls.Count);
         var byUidl = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
-        foreach (var (number, uidl) in uidls)
+        foreach (var (number, uidl) in await _session.ListingAsync("UIDL", cancellationToken))
         {
-            var size = sizes[number];
-            messages.Add(Message(uidl, size, await HeadersAsync(number, size, cancellationToken)));
-            byUidl[uidl] = (number, size);
+            byUidl[uidl] = (number, sizes[number]);
         }
         _byUidl = byUidl;
-        return messages;
+        // POP3 has no UIDVALIDITY: 0, and UIDLs are the ids.
+        return new FolderIndex(0, [.. byUidl.OrderBy(p => p.Value.Item1).Select(p => new MessageRef(p.Key, 0))]);
     }
+
+    /// <summary>Headers of the given messages (TOP n 0, or the start of RETR without TOP); only these cost a round trip.</summary>
+    public async Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken)
+    {
+        EnsureInbox(folder);
+        var described = new List<SourceMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (_byUidl.TryGetValue(message.SourceId, out var entry))
+            {
+                described.Add(await DescribeOneAsync(message.SourceId, entry.Number, entry.Size, cancellationToken));
+            }
+        }
+        return described;
+    }
+
+    /// <summary>All messages (POP3 has no UIDs, so <paramref name="afterUid"/> is ignored).</summary>
+    public async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken) =>
+        await DescribeAsync(folder, (await IndexAsync(folder, cancellationToken)).Messages, cancellationToken);
 
     public async Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken)
     {
@@ -73,24 +89,23 @@ internal sealed class Pop3MailSource : IMailSource
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private async Task<HeaderList> HeadersAsync(int number, long size, CancellationToken cancellationToken)
+    private async Task<SourceMessage> DescribeOneAsync(string uidl, int number, long size, CancellationToken cancellationToken)
     {
         // Without TOP the headers come from RETR; only the first 256 KB are kept, which holds any sane header block.
         using var head = new HeadCaptureStream(256 * 1024);
         await _session.CopyAsync(_session.Has("TOP") ? $"TOP {number} 0" : $"RETR {number}", _session.Has("TOP") ? null : size, head, cancellationToken);
-        head.Position = 0;
-        return MessageIdentity.ParseHeaders(head);
+        var raw = head.GetBuffer().AsSpan(0, (int)head.Length);
+        var headers = HeaderBlock.Parse(raw);
+        return new SourceMessage
+        {
+            SourceId = uidl,
+            Size = size,
+            MessageId = MessageIdentity.MessageId(headers),
+            HeaderDigest = MessageIdentity.HeaderDigest(raw, size),
+            // POP3 has no INTERNALDATE; the Date header keeps the copy from being dated "today".
+            InternalDate = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var date) ? date : null,
+        };
     }
-
-    private static SourceMessage Message(string uidl, long size, HeaderList headers) => new()
-    {
-        SourceId = uidl,
-        Size = size,
-        MessageId = MessageIdentity.MessageId(headers),
-        HeaderDigest = MessageIdentity.HeaderDigest(headers, size),
-        // POP3 has no INTERNALDATE; the Date header keeps the copy from being dated "today".
-        InternalDate = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var date) ? date : null,
-    };
 
     private static long Size(string value) => long.Parse(value.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 

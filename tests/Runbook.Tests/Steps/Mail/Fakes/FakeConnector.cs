@@ -1,4 +1,5 @@
 using Runbook.Adapters.Mail;
+using Runbook.Engine;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 using Runbook.Steps.Mail;
@@ -12,6 +13,7 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
     public FakeDestinationBehaviour Behaviour { get; set; } = new();
     public HashSet<string> WrongPassword { get; } = [];
     public int Opened { get; private set; }
+    public FakeMailSource? LastSource { get; private set; }
 
     public (FakeServer Old, FakeServer New) Add(string email)
     {
@@ -30,7 +32,8 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
     public Task<IMailSource> OpenSourceAsync(AccountDefinition account, CancellationToken cancellationToken)
     {
         Opened++;
-        return Task.FromResult<IMailSource>(new FakeMailSource(Accounts[account.Email].Old, pop3));
+        LastSource = new FakeMailSource(Accounts[account.Email].Old, pop3);
+        return Task.FromResult<IMailSource>(LastSource);
     }
 
     public Task<IMailDestination> OpenDestinationAsync(AccountDefinition account, CancellationToken cancellationToken)
@@ -51,19 +54,25 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
     };
 }
 
-/// <summary>Checkpoints in memory; <see cref="Clear"/> plays a deleted state file.</summary>
-internal sealed class FakeCheckpointStore : IMailCheckpointStore
+/// <summary>A copy ledger in memory; <see cref="Clear"/> plays a deleted state file.</summary>
+internal sealed class FakeLedger : ICopyLedger
 {
-    public Dictionary<string, MailCheckpoint> Saved { get; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string, uint, string), LedgerEntry> _entries = [];
 
-    public Task<MailCheckpoint?> LoadAsync(string account, string unit, CancellationToken cancellationToken) =>
-        Task.FromResult(Saved.GetValueOrDefault(account + "|" + unit));
+    public IReadOnlyCollection<LedgerEntry> Entries => _entries.Values;
 
-    public Task SaveAsync(string account, string unit, MailCheckpoint checkpoint, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LedgerEntry>> ReadAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<LedgerEntry>>([.. _entries.Values.Where(e => e.Account == account)]);
+
+    public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        Saved[account + "|" + unit] = checkpoint;
+        foreach (var entry in entries)
+        {
+            _entries[(entry.Account, entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+        }
+
         return Task.CompletedTask;
     }
 
-    public void Clear() => Saved.Clear();
+    public void Clear() => _entries.Clear();
 }

@@ -17,11 +17,17 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<DestinationMessage>> ListMessagesAsync(string path, CancellationToken cancellationToken)
+    public Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult(server.Folders.TryGetValue(path, out var folder)
+            ? new FolderIndex(folder.UidValidity, [.. folder.Messages.Select(m => new MessageRef(m.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Uid))])
+            : null);
+
+    public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
     {
         behaviour.DestinationListings++;
+        var wanted = uids.ToHashSet();
         return Task.FromResult<IReadOnlyList<DestinationMessage>>(
-            [.. server.Folders[path].Messages.Select(m => new DestinationMessage(m.Uid, m.MessageId, m.Digest, m.Bytes.Length))]);
+            [.. server.Folders[path].Messages.Where(m => wanted.Contains(m.Uid)).Select(m => new DestinationMessage(m.Uid, m.MessageId, m.Digest, m.Bytes.Length))]);
     }
 
     public async Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken)

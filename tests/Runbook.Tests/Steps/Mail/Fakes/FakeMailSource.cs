@@ -7,6 +7,9 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
 {
     public int Listings { get; private set; }
 
+    /// <summary>Messages whose headers were read: what a pass that finds nothing new must not need.</summary>
+    public int Described { get; private set; }
+
     public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(server.Namespace);
 
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
@@ -18,7 +21,7 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         return Task.FromResult(new SourceFolderStatus(folder, pop3 ? 0 : f.UidValidity, f.Messages.Count, f.Messages.Sum(m => (long)m.Bytes.Length)));
     }
 
-    public async Task<IReadOnlyList<SourceMessage>> ListMessagesAsync(string folder, uint afterUid, CancellationToken cancellationToken)
+    public async Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken)
     {
         Listings++;
         if (server.Hanging.Contains(folder))
@@ -26,8 +29,16 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        var messages = server.Folders[folder].Messages.Where(m => pop3 || m.Uid > afterUid);
-        return [.. messages.Select(m => FakeServer.ToSource(m, pop3))];
+        var f = server.Folders[folder];
+        return new FolderIndex(pop3 ? 0 : f.UidValidity, [.. f.Messages.Select(m => FakeServer.ToSource(m, pop3)).Select(m => new MessageRef(m.SourceId, m.Uid))]);
+    }
+
+    public Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken)
+    {
+        Described += messages.Count;
+        var wanted = messages.Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlyList<SourceMessage>>(
+            [.. server.Folders[folder].Messages.Select(m => FakeServer.ToSource(m, pop3)).Where(m => wanted.Contains(m.SourceId))]);
     }
 
     public async Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken)

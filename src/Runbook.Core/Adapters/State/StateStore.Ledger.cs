@@ -1,0 +1,49 @@
+using Runbook.Engine;
+
+namespace Runbook.Adapters.State;
+
+internal sealed partial class StateStore
+{
+    private const string LedgerColumns =
+        "account, source_folder, source_uidvalidity, source_id, identity, size, destination_folder, destination_uidvalidity, destination_uid, how, step_id, at";
+
+    public async Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string account, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {LedgerColumns} FROM copy_ledger WHERE account = $a", r => new LedgerEntry
+        {
+            Account = r.GetString(0),
+            SourceFolder = r.GetString(1),
+            SourceUidValidity = (uint)r.GetInt64(2),
+            SourceId = r.GetString(3),
+            Identity = r.GetString(4),
+            Size = r.GetInt64(5),
+            DestinationFolder = r.GetString(6),
+            DestinationUidValidity = (uint)r.GetInt64(7),
+            DestinationUid = (uint)r.GetInt64(8),
+            How = Enum.Parse<LedgerHow>(r.GetString(9), ignoreCase: true),
+            StepId = r.GetString(10),
+            At = NullableTime(r, 11)!.Value,
+        }, cancellationToken, ("$a", account));
+
+    /// <summary>Writes a batch of entries in one transaction: a batch the new server confirmed is remembered whole or not at all.</summary>
+    public Task WriteLedgerAsync(string stepId, IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        entries.Count == 0 ? Task.CompletedTask : InTransactionAsync(async t =>
+        {
+            var now = Now();
+            foreach (var e in entries)
+            {
+                await WriteAsync(t, $"""
+                    INSERT INTO copy_ledger ({LedgerColumns}) VALUES ($a, $sf, $sv, $sid, $id, $size, $df, $dv, $du, $how, $step, $at)
+                    ON CONFLICT(account, source_folder, source_uidvalidity, source_id) DO UPDATE SET identity = excluded.identity,
+                    size = excluded.size, destination_folder = excluded.destination_folder, destination_uidvalidity = excluded.destination_uidvalidity,
+                    destination_uid = excluded.destination_uid, how = excluded.how, step_id = excluded.step_id, at = excluded.at
+                    """, cancellationToken, ("$a", e.Account), ("$sf", e.SourceFolder), ("$sv", (long)e.SourceUidValidity), ("$sid", e.SourceId),
+                    ("$id", e.Identity), ("$size", e.Size), ("$df", e.DestinationFolder), ("$dv", (long)e.DestinationUidValidity),
+                    ("$du", (long)e.DestinationUid), ("$how", e.How.ToString().ToLowerInvariant()), ("$step", stepId), ("$at", now));
+            }
+        }, cancellationToken);
+
+    /// <summary>How many messages the ledger remembers, per account (for status and reports).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountLedgerAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT account, COUNT(*) FROM copy_ledger GROUP BY account", r => (r.GetString(0), r.GetInt64(1)), cancellationToken))
+            .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+}

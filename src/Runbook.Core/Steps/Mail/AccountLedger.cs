@@ -1,0 +1,77 @@
+using Runbook.Engine;
+
+namespace Runbook.Steps.Mail;
+
+/// <summary>
+/// One account's copy ledger during a pass: what each source message (folder, UIDVALIDITY, id) became on the new
+/// server, and so which destination copies are spoken for. Reads once; every write goes to the state first.
+/// </summary>
+internal sealed class AccountLedger
+{
+    private readonly ICopyLedger _store;
+    private readonly Dictionary<(string Folder, uint Validity, string Id), LedgerEntry> _entries = [];
+    private readonly object _lock = new();
+
+    private AccountLedger(ICopyLedger store, string account, IEnumerable<LedgerEntry> entries)
+    {
+        _store = store;
+        Account = account;
+        foreach (var entry in entries)
+        {
+            _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+        }
+
+        WasEmpty = _entries.Count == 0;
+    }
+
+    public string Account { get; }
+
+    /// <summary>True when nothing was known about the account before this pass (first copy, or the state was deleted).</summary>
+    public bool WasEmpty { get; }
+
+    public static async Task<AccountLedger> LoadAsync(ICopyLedger store, string account, CancellationToken cancellationToken) =>
+        new(store, account, await store.ReadAsync(account, cancellationToken));
+
+    public LedgerEntry? Find(string folder, uint uidValidity, string sourceId)
+    {
+        lock (_lock)
+        {
+            return _entries.GetValueOrDefault((folder, uidValidity, sourceId));
+        }
+    }
+
+    /// <summary>
+    /// Destination UIDs in <paramref name="destination"/> (at <paramref name="uidValidity"/>) spoken for by an entry of
+    /// one of <paramref name="sources"/> (folder and its current UIDVALIDITY). Entries of a renumbered source folder
+    /// are stale and claim nothing, so its messages can match their old copies by content instead of being copied twice.
+    /// </summary>
+    public IReadOnlySet<uint> Claimed(string destination, uint uidValidity, IReadOnlySet<(string Folder, uint UidValidity)> sources)
+    {
+        lock (_lock)
+        {
+            return _entries.Values
+                .Where(e => e.DestinationFolder == destination && e.DestinationUidValidity == uidValidity && e.DestinationUid != 0)
+                .Where(e => sources.Contains((e.SourceFolder, e.SourceUidValidity)))
+                .Select(e => e.DestinationUid)
+                .ToHashSet();
+        }
+    }
+
+    /// <summary>Remembers <paramref name="entries"/> in the state (one transaction), then here.</summary>
+    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await _store.RecordAsync(entries, cancellationToken);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            }
+        }
+    }
+}
