@@ -9,14 +9,14 @@ internal sealed class EngineHarness : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public EngineHarness(DateTimeOffset? now = null)
+    public EngineHarness(DateTimeOffset? now = null, params IStepKind[] extraKinds)
     {
         Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 12, 1, 3, 0, 0, TimeSpan.Zero));
         Kind = new CountingStepKind(Destination);
         Sleeper = new FakeSleeper(Time);
         Runner = new PlanRunner(new EngineServices
         {
-            Kinds = new StepKindRegistry([Kind, new Runbook.Steps.Pause.PauseStep()]),
+            Kinds = new StepKindRegistry([Kind, new Runbook.Steps.Pause.PauseStep(), .. extraKinds]),
             Time = Time,
             Sleeper = Sleeper,
             PollInterval = TimeSpan.FromMinutes(1),

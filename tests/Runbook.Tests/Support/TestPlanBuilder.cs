@@ -10,6 +10,7 @@ internal sealed class TestPlanBuilder
     private readonly Dictionary<string, WindowDefinition> _windows = [];
     private string _timezone = "Asia/Tokyo";
     private JsonObject _accounts = [];
+    private List<AccountDefinition> _accountList = [];
 
     public TestPlanBuilder(string directory) => Directory = directory;
 
@@ -43,6 +44,19 @@ internal sealed class TestPlanBuilder
         return this;
     }
 
+    /// <summary>Real accounts (email, and the login on both servers), for per-account step kinds.</summary>
+    public TestPlanBuilder AccountList(params (string Email, string User)[] accounts)
+    {
+        _accountList = [.. accounts.Select(a => new AccountDefinition
+        {
+            Email = a.Email,
+            Old = new Credential { User = a.User, Password = new SecretReference { Env = "OLD" } },
+            New = new Credential { User = a.User, Password = new SecretReference { Env = "NEW" } },
+        })];
+        _accounts = new JsonObject([.. accounts.Select(a => KeyValuePair.Create(a.Email, (JsonNode?)a.User))]);
+        return this;
+    }
+
     public RunbookPlan Build()
     {
         var expanded = new JsonObject { ["name"] = "test", ["accounts"] = _accounts.DeepClone(), ["steps"] = _steps.Count };
@@ -56,7 +70,7 @@ internal sealed class TestPlanBuilder
                 string.Join("|", _steps.Select(s => s.Id + s.Uses + s.With.ToJsonString() + s.Window + s.Approval)) + _accounts.ToJsonString()))),
             Expanded = expanded,
             Servers = new Dictionary<string, ServerDefinition>(),
-            Accounts = [],
+            Accounts = _accountList,
             Windows = _windows,
             Steps = [.. _steps],
         };

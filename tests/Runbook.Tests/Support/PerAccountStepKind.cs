@@ -1,0 +1,44 @@
+using Runbook.Engine;
+using Runbook.Engine.Accounts;
+
+namespace Runbook.Tests.Support;
+
+/// <summary>
+/// <c>test.per_account</c>: a kind done once per account, like mail.migrate. Counts how often each account ran, and
+/// fails the accounts in <see cref="Failing"/>.
+/// </summary>
+internal sealed class PerAccountStepKind : IStepKind
+{
+    public string Name => "test.per_account";
+
+    public IReadOnlyList<string> PlanSections => ["accounts"];
+
+    public AccountScope Accounts => AccountScope.EachOnce;
+
+    public Dictionary<string, int> Runs { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public HashSet<string> Failing { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var open = AccountSelection.Select(context.Plan, context.Step).Where(a => !context.SettledAccounts.Contains(a.Email)).Select(a => a.Email);
+        return Task.FromResult(StepPreview.Changes($"would run {string.Join(", ", open)}"));
+    }
+
+    public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var failed = new List<string>();
+        foreach (var account in AccountSelection.Select(context.Plan, context.Step).Where(a => !context.SettledAccounts.Contains(a.Email)))
+        {
+            Runs[account.Email] = Runs.GetValueOrDefault(account.Email) + 1;
+            var error = Failing.Contains(account.Email) ? "refused" : null;
+            await context.State.SetAccountOutcomeAsync(account.Email, error, cancellationToken);
+            if (error is not null)
+            {
+                failed.Add(account.Email);
+            }
+        }
+
+        return failed.Count == 0 ? StepOutcome.Succeeded() : StepOutcome.Fail($"failed: {string.Join(", ", failed)}", retryable: false);
+    }
+}
