@@ -6,17 +6,44 @@ namespace Runbook.Tests.Steps.Mail.Lab;
 /// <summary>Writes a plan for the lab's servers into a temp folder: plain IMAP/POP3 on loopback, passwords from a file.</summary>
 internal sealed class LabPlan : IDisposable
 {
-    public LabPlan(MailLab lab, IReadOnlyList<string> users, string steps, int? newImapPort = null, string? oldImap = null)
+    public LabPlan(MailLab lab, IReadOnlyList<string> users, string steps, int? newImapPort = null, string? oldImap = null, int? oldPop3Port = null)
     {
+        _lab = lab;
+        _newImapPort = newImapPort;
+        _oldImap = oldImap;
+        _oldPop3Port = oldPop3Port;
         Directory.CreateDirectory(Folder);
         File.WriteAllText(Path.Combine(Folder, "password.txt"), lab.Password + "\n");
+        Write(users, steps);
+    }
+
+    private readonly MailLab _lab;
+    private readonly int? _newImapPort;
+    private readonly string? _oldImap;
+    private readonly int? _oldPop3Port;
+
+    /// <summary>Users whose old-server password comes from their own file (<c>USER.password</c>), to give one of them a wrong password.</summary>
+    public HashSet<string> OwnPasswordFile { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Sets the old-server password of <paramref name="user"/> (its own file, named in the plan on the next <see cref="Write"/>).</summary>
+    public void SetOldPassword(string user, string password)
+    {
+        OwnPasswordFile.Add(user);
+        File.WriteAllText(Path.Combine(Folder, user + ".password"), password + "\n");
+    }
+
+    /// <summary>(Re)writes the plan with these accounts and steps, as a consultant editing it would.</summary>
+    public void Write(IReadOnlyList<string> users, string steps)
+    {
+        var lab = _lab;
         var accounts = new StringBuilder();
         foreach (var user in users)
         {
-            accounts.Append($"  - {{ email: {user}, old: {{ user: {user}, password: {{ file: password.txt }} }}, new: {{ user: {user}, password: {{ file: password.txt }} }}, groups: [test] }}\n");
+            var oldPassword = OwnPasswordFile.Contains(user) ? user + ".password" : "password.txt";
+            accounts.Append($"  - {{ email: {user}, old: {{ user: {user}, password: {{ file: {oldPassword} }} }}, new: {{ user: {user}, password: {{ file: password.txt }} }}, groups: [test] }}\n");
         }
 
-        var oldImapLine = oldImap ?? $"{{ host: 127.0.0.1, port: {lab.Port("old", "imap")}, security: none }}";
+        var oldImapLine = _oldImap ?? $"{{ host: 127.0.0.1, port: {lab.Port("old", "imap")}, security: none }}";
         File.WriteAllText(PlanPath, $$"""
             runbook: 1
             name: lab-migration
@@ -24,9 +51,9 @@ internal sealed class LabPlan : IDisposable
             servers:
               old:
                 imap: {{oldImapLine}}
-                pop3: { host: 127.0.0.1, port: {{lab.Port("old", "pop3")}}, security: none }
+                pop3: { host: 127.0.0.1, port: {{_oldPop3Port ?? lab.Port("old", "pop3")}}, security: none }
               new:
-                imap: { host: 127.0.0.1, port: {{newImapPort ?? lab.Port("new", "imap")}}, security: none }
+                imap: { host: 127.0.0.1, port: {{_newImapPort ?? lab.Port("new", "imap")}}, security: none }
             accounts:
             {{accounts}}
             steps:
