@@ -68,6 +68,38 @@ public sealed class MailMigrationFaultLabTests(LabFixture fixture)
         await MailMigrationLabTests.AssertMigratedAsync(lab, login);
     }
 
+    [Theory]
+    [InlineData("mail.preflight", 60)]
+    [InlineData("mail.preflight", 600)]
+    [InlineData("mail.migrate", 60)]
+    [InlineData("mail.migrate", 600)]
+    public async Task Given_the_new_servers_connection_cut_early_When_a_mail_step_runs_Then_the_same_run_reconnects_and_finishes(string kind, int afterBytes)
+    {
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("cut");
+        await LabCorpus.SeedAsync(lab, login, perFolder: 1);
+        await using var proxy = new FaultProxy(lab.Port("new", "imap"));
+        // 60 bytes: during the login; 600: while folders are listed (after LOGIN, at LIST or STATUS).
+        using var plan = new LabPlan(lab, [login.User], $"  - {{ id: step, uses: {kind} }}", newImapPort: proxy.Port);
+
+        proxy.CutClientAfter(afterBytes);
+        var run = RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        while (proxy.Cuts == 0 && !run.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        proxy.Heal();
+        var (code, output) = await run;
+
+        Assert.True(proxy.Cuts >= 1);
+        Assert.True(code == 0, output);
+        if (kind == "mail.migrate")
+        {
+            await MailMigrationLabTests.AssertMigratedAsync(lab, login);
+        }
+    }
+
     [Fact]
     public async Task Given_a_wrong_password_When_applied_Then_exit_77_with_a_clear_message_and_nothing_written()
     {
