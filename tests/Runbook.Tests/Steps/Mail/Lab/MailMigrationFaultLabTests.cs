@@ -70,7 +70,8 @@ public sealed class MailMigrationFaultLabTests(LabFixture fixture)
 
     [Theory]
     [InlineData("mail.preflight", 60)]
-    [InlineData("mail.preflight", 600)]
+    [InlineData("mail.preflight", 1500)]
+    [InlineData("mail.preflight", 3000)]
     [InlineData("mail.migrate", 60)]
     [InlineData("mail.migrate", 600)]
     public async Task Given_the_new_servers_connection_cut_early_When_a_mail_step_runs_Then_the_same_run_reconnects_and_finishes(string kind, int afterBytes)
