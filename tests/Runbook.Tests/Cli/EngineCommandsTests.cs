@@ -139,6 +139,22 @@ public sealed class EngineCommandsTests
         Assert.False(File.Exists(h.StatePath + ".lock"));
     }
 
+    [Fact]
+    public async Task Given_a_lock_file_left_by_a_dead_process_When_unlock_runs_Then_it_clears_the_name_and_status_shows_no_lock()
+    {
+        using var h = new CliHarness(Plan, SaturdayNoon);
+        await h.RunAsync("apply", h.PlanPath);
+        var dead = new Runbook.Adapters.State.LockHolder(int.MaxValue, Environment.MachineName, h.Time.GetUtcNow(), "apply", DateTime.UnixEpoch);
+        await File.WriteAllTextAsync(h.StatePath + ".lock", System.Text.Json.JsonSerializer.Serialize(dead));
+
+        var unlock = await h.RunAsync("unlock", h.PlanPath);
+        var status = await h.RunAsync("status", h.PlanPath, "--json");
+
+        Assert.Equal(0, unlock.ExitCode);
+        Assert.Contains($"removed the stale lock of pid {int.MaxValue}", unlock.Output, StringComparison.Ordinal);
+        Assert.Null(JsonNode.Parse(status.Output)!["lock"]);
+    }
+
     [Theory]
     [InlineData("plan")]
     [InlineData("apply")]

@@ -69,7 +69,7 @@ public sealed class KillAndResumeTests
         var host = new TestHostProcess(dir.Path);
 
         var (stopped, stoppedOutput) = await host.RunAndSignalAsync(13, signal, "apply", "plan.yaml"); // migrate/2, after its write
-        var lockLeft = File.Exists(Path.Combine(dir.Path, "plan.runbook.db.lock"));
+        var lockLeft = StateLock.Read(Path.Combine(dir.Path, "plan.runbook.db.lock")) is not null; // released: the file names nobody
         var (_, status) = await host.RunAsync("status", "plan.yaml", "--json");
         var (resumed, output) = await host.RunAsync("apply", "plan.yaml");
 

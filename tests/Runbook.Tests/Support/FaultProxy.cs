@@ -5,7 +5,7 @@ namespace Runbook.Tests.Support;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 for fault injection: forwards to a target port and, when armed, cuts the connection
-/// (both sides) once its client has sent a given number of bytes.
+/// (both sides) once its client has sent a given number of bytes, or when its client sends a given text (a command).
 /// </summary>
 internal sealed class FaultProxy : IAsyncDisposable
 {
@@ -16,6 +16,8 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly Task _accepting;
     private long _cutAfter = long.MaxValue;
     private int _cuts;
+    private string? _cutOnText;
+    private int _textCutsLeft;
 
     public FaultProxy(int targetPort)
     {
@@ -32,7 +34,21 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <summary>Cuts any connection (live or future) once its client has sent <paramref name="bytes"/> bytes in total.</summary>
     public void CutClientAfter(long bytes) => Interlocked.Exchange(ref _cutAfter, bytes);
 
-    public void Heal() => Interlocked.Exchange(ref _cutAfter, long.MaxValue);
+    /// <summary>
+    /// Cuts the next <paramref name="times"/> connections whose client sends <paramref name="text"/> (e.g. " LIST "),
+    /// before the server sees it; connections after that are left alone.
+    /// </summary>
+    public void CutWhenClientSends(string text, int times = 1)
+    {
+        _cutOnText = text;
+        Interlocked.Exchange(ref _textCutsLeft, times);
+    }
+
+    public void Heal()
+    {
+        Interlocked.Exchange(ref _cutAfter, long.MaxValue);
+        Interlocked.Exchange(ref _textCutsLeft, 0);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -98,6 +114,12 @@ internal sealed class FaultProxy : IAsyncDisposable
                 {
                     return;
                 }
+                if (countClientBytes && CutsOnText(buffer.AsSpan(0, read)))
+                {
+                    Interlocked.Increment(ref _cuts);
+                    return;
+                }
+
                 var allowed = countClientBytes ? Interlocked.Read(ref _cutAfter) - sent : long.MaxValue;
                 if (allowed < read)
                 {
@@ -113,5 +135,16 @@ internal sealed class FaultProxy : IAsyncDisposable
         {
             // Either side went away.
         }
+    }
+
+    private bool CutsOnText(ReadOnlySpan<byte> chunk)
+    {
+        if (_cutOnText is not { } text || Volatile.Read(ref _textCutsLeft) <= 0
+            || !System.Text.Encoding.Latin1.GetString(chunk).Contains(text, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return Interlocked.Decrement(ref _textCutsLeft) >= 0;
     }
 }

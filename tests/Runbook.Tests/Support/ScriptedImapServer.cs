@@ -34,6 +34,9 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
 
     public bool RefuseLogin { get; init; }
 
+    /// <summary>When set, the answer to LOGIN/AUTHENTICATE ("TAG NO [UNAVAILABLE] try later"), instead of OK or the refusal.</summary>
+    public string? LoginReply { get; init; }
+
     /// <summary>When set, the server closes the connection once a command has received this many literal bytes.</summary>
     public int? CloseAfterLiteralBytes { get; init; }
 
@@ -101,7 +104,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     private IEnumerable<string>? Defaults(ReceivedCommand command) => command.Verb switch
     {
         "CAPABILITY" => [$"* CAPABILITY {Capabilities}", "TAG OK done"],
-        "AUTHENTICATE" or "LOGIN" => [RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : "TAG OK logged in"],
+        "AUTHENTICATE" or "LOGIN" => [LoginReply ?? (RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : "TAG OK logged in")],
         "LOGOUT" => ["* BYE bye", "TAG OK bye"],
         _ => null,
     };

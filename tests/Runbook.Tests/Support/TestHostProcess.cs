@@ -29,28 +29,37 @@ internal sealed class TestHostProcess(string directory)
     /// <summary>Runs until the kill point <paramref name="point"/> is reached, then SIGKILLs the process; returns the point's name.</summary>
     public async Task<string> RunAndKillAsync(int point, params string[] args)
     {
+        using var running = await RunUntilAsync(point, args);
+        await running.KillAsync();
+        return await File.ReadAllTextAsync(MarkerPath);
+    }
+
+    /// <summary>Runs until the kill point <paramref name="point"/> is reached and leaves the process blocked there (holding whatever it holds).</summary>
+    public async Task<Running> RunUntilAsync(int point, params string[] args)
+    {
         File.Delete(MarkerPath);
-        using var host = Start(args, point);
+        var host = Start(args, point);
         var process = host.Process;
         var deadline = Stopwatch.StartNew();
         while (!File.Exists(MarkerPath))
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"the process ended (exit {process.ExitCode}) before kill point {point}: {await host.Output}");
+                var (exit, output) = (process.ExitCode, await host.Output);
+                host.Dispose();
+                throw new InvalidOperationException($"the process ended (exit {exit}) before kill point {point}: {output}");
             }
 
             if (deadline.Elapsed > Limit)
             {
+                host.Dispose();
                 throw new TimeoutException($"kill point {point} not reached");
             }
 
             await Task.Delay(10);
         }
 
-        process.Kill(); // SIGKILL on Unix: no handler runs, nothing is flushed or released.
-        await process.WaitForExitAsync();
-        return await File.ReadAllTextAsync(MarkerPath);
+        return new Running(host);
     }
 
     /// <summary>Runs until kill point <paramref name="point"/>, sends <paramref name="signal"/> (INT as Ctrl+C does, or TERM), and waits for the exit.</summary>
@@ -127,7 +136,7 @@ internal sealed class TestHostProcess(string directory)
     }
 
     /// <summary>A started host; disposing kills it if a test gave up on it (a timeout, a failed assertion), so none outlives the run.</summary>
-    private sealed record Host(Process Process, Task<string> Output) : IDisposable
+    internal sealed record Host(Process Process, Task<string> Output) : IDisposable
     {
         public void Dispose()
         {
@@ -138,5 +147,24 @@ internal sealed class TestHostProcess(string directory)
 
             Process.Dispose();
         }
+    }
+
+    /// <summary>A process blocked at a kill point; disposing kills it if the test did not.</summary>
+    public sealed class Running : IDisposable
+    {
+        private readonly Host _host;
+
+        internal Running(Host host) => _host = host;
+
+        public int Pid => _host.Process.Id;
+
+        /// <summary>SIGKILL on Unix: no handler runs, nothing is flushed or released by the process itself.</summary>
+        public async Task KillAsync()
+        {
+            _host.Process.Kill();
+            await _host.Process.WaitForExitAsync();
+        }
+
+        public void Dispose() => _host.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Runbook.Errors;
 
@@ -11,17 +12,19 @@ internal sealed record LockHolder(int Pid, string Host, DateTimeOffset StartedAt
 }
 
 /// <summary>
-/// One apply at a time per state: a lock file beside the database (<c>STATE.lock</c>) naming its holder. Created
-/// atomically (hard link of a finished temp file), so a reader never sees half a holder.
+/// One apply at a time per state: an OS lock on <c>STATE.lock</c> beside the database, held by an open
+/// <see cref="FileStream"/> with <see cref="FileShare.None"/> (an exclusive <c>flock</c> on Linux) for the lock's
+/// lifetime. The OS releases it when the holder exits, however it dies, so there is no stale-PID guess to race on. The
+/// file's content only describes the holder (JSON <see cref="LockHolder"/>), for the message of whoever is refused.
 /// </summary>
 internal sealed class StateLock : IDisposable
 {
-    private readonly string _path;
+    private readonly FileStream _stream;
     private bool _released;
 
-    private StateLock(string path, LockHolder holder)
+    private StateLock(FileStream stream, LockHolder holder)
     {
-        _path = path;
+        _stream = stream;
         Holder = holder;
     }
 
@@ -30,54 +33,53 @@ internal sealed class StateLock : IDisposable
     public static string PathFor(string statePath) => statePath + ".lock";
 
     /// <summary>
-    /// Takes the lock. A lock left by a process that is no longer running on this host is stale: it is replaced and
-    /// <paramref name="staleTakenOver"/> names it so the caller can report it. A live holder throws <see cref="StateLockedException"/>.
+    /// Takes the lock, or throws <see cref="StateLockedException"/> naming the holder when another process (or another
+    /// handle of this one) has it. When the file still names a holder, that holder ended without releasing (killed):
+    /// <paramref name="staleTakenOver"/> names it so the caller can report it.
     /// </summary>
     public static StateLock Acquire(string statePath, string command, TimeProvider time, out LockHolder? staleTakenOver)
     {
         var path = PathFor(statePath);
-        using var self = Process.GetCurrentProcess();
-        var holder = new LockHolder(Environment.ProcessId, Environment.MachineName, time.GetUtcNow(), command, self.StartTime.ToUniversalTime());
-        staleTakenOver = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (TryCreate(path, holder))
-            {
-                return new StateLock(path, holder);
-            }
-
-            var current = Read(path);
-            if (current is not null && !IsStale(current))
-            {
-                throw new StateLockedException($"the state {statePath} is locked by {current}; if that process is gone, run `runbook unlock`");
-            }
-
-            staleTakenOver = current;
-            File.Delete(path);
-        }
-
-        throw new StateLockedException($"the state {statePath} is locked by a process that keeps changing; try again");
-    }
-
-    /// <summary>The holder named in the lock file, or null when there is no lock (or it is unreadable).</summary>
-    public static LockHolder? Read(string path)
-    {
+        FileStream stream;
         try
         {
-            return JsonSerializer.Deserialize<LockHolder>(File.ReadAllText(path));
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (IOException e) when (IsHeldElsewhere(e))
         {
-            return null;
+            var holder = Read(path);
+            throw new StateLockedException(holder is null
+                ? $"the state {statePath} is locked by another process (it has not written its name yet); try again"
+                : $"the state {statePath} is locked by {holder}; stop that process first (Ctrl+C there), or wait for it to finish");
+        }
+
+        try
+        {
+            staleTakenOver = Parse(ReadAll(stream));
+            using var self = Process.GetCurrentProcess();
+            var mine = new LockHolder(Environment.ProcessId, Environment.MachineName, time.GetUtcNow(), command, self.StartTime.ToUniversalTime());
+            Write(stream, JsonSerializer.Serialize(mine));
+            return new StateLock(stream, mine);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }
 
-    /// <summary>Stale: held by a process of this host that is not running any more (or is a newer process reusing the pid).</summary>
+    /// <summary>The holder named in the lock file, or null when there is none (released, absent or unreadable). Takes no lock.</summary>
+    public static LockHolder? Read(string path) => Parse(LockFileReader.ReadWithoutLocking(path));
+
+    /// <summary>
+    /// Stale: the file names a process of this host that is not running any more (or a newer process reusing the pid).
+    /// For display only (<c>status</c>): the lock itself needs no such guess, the OS released it with the process.
+    /// </summary>
     public static bool IsStale(LockHolder holder)
     {
         if (!string.Equals(holder.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
         {
-            // Another host's process cannot be checked from here; only `runbook unlock` clears it.
+            // Another host's process cannot be checked from here.
             return false;
         }
 
@@ -103,7 +105,10 @@ internal sealed class StateLock : IDisposable
         }
     }
 
-    /// <summary>Removes the lock whoever holds it (<c>runbook unlock</c>); returns the holder it removed, if any.</summary>
+    /// <summary>
+    /// Deletes the lock file whoever holds it (<c>runbook unlock --force</c>); returns the holder it named. A running
+    /// holder keeps its lock on the deleted file, so from then on it excludes nobody: the next apply may run beside it.
+    /// </summary>
     public static LockHolder? ForceRemove(string statePath)
     {
         var path = PathFor(statePath);
@@ -120,27 +125,57 @@ internal sealed class StateLock : IDisposable
         }
 
         _released = true;
-        // Only remove our own lock: after `runbook unlock`, another apply may hold it now.
-        if (Read(_path) is { } current && current.Pid == Holder.Pid && current.StartedAt == Holder.StartedAt)
+        try
         {
-            File.Delete(_path);
+            // Emptied, not deleted: deleting would let a process that opened the old file just before and one that
+            // creates a new file both hold "the" lock. An empty file names no holder, so nothing is stale.
+            _stream.SetLength(0);
+            _stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            // Releasing matters more than tidying: the next holder reports the leftover name as stale, which is harmless.
+        }
+        finally
+        {
+            _stream.Dispose();
         }
     }
 
-    private static bool TryCreate(string path, LockHolder holder)
+    /// <summary>The open failed because the file is locked (EWOULDBLOCK from flock on Unix, a sharing violation on Windows).</summary>
+    private static bool IsHeldElsewhere(IOException e) =>
+        e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException)
+        && (OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) == 32 : e.HResult is 11 or 35);
+
+    private static string ReadAll(FileStream stream)
     {
-        var temp = $"{path}.{holder.Pid}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(holder));
+        stream.Position = 0;
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        return reader.ReadToEnd();
+    }
+
+    private static void Write(FileStream stream, string text)
+    {
+        stream.SetLength(0);
+        stream.Position = 0;
+        stream.Write(Encoding.UTF8.GetBytes(text));
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static LockHolder? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
         try
         {
-            // File.Move without overwrite is a link + unlink on Unix: atomic, and fails when the lock exists.
-            File.Move(temp, path, overwrite: false);
-            return true;
+            return JsonSerializer.Deserialize<LockHolder>(text);
         }
-        catch (IOException) when (File.Exists(path))
+        catch (JsonException)
         {
-            File.Delete(temp);
-            return false;
+            return null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using MailKit;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
 using Runbook.Errors;
@@ -6,29 +7,66 @@ using Runbook.Steps.Mail;
 
 namespace Runbook.Steps.MailPreflight;
 
-/// <summary>Checks one account on both servers with read-only calls: logins, TLS settings, capabilities, namespaces, mapping, sizes.</summary>
-internal sealed class PreflightChecker(IMailConnector mail, StepContext context)
+/// <summary>
+/// Checks one account on both servers with read-only calls: logins, TLS settings, capabilities, namespaces, mapping,
+/// sizes. A retryable failure (a dropped connection, a busy mailbox) reconnects both sides and checks the account again,
+/// with backoff, up to <paramref name="attempts"/> times; the last failure becomes a problem line of that account.
+/// </summary>
+internal sealed class PreflightChecker(IMailConnector mail, StepContext context, int attempts = 4, TimeSpan? firstBackoff = null)
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private readonly TimeSpan _firstBackoff = firstBackoff ?? TimeSpan.FromSeconds(2);
+
     public async Task<AccountCheck> CheckAsync(AccountDefinition account, CancellationToken cancellationToken)
+    {
+        var retries = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var check = await CheckOnceAsync(account, lastAttempt: attempt >= attempts, cancellationToken);
+                check.Notes.AddRange(retries);
+                return check;
+            }
+            catch (Exception ex) when (TransientErrors.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= attempts)
+                {
+                    var failed = new AccountCheck(account.Email);
+                    failed.Problems.Add($"still failing after {attempts} attempts: {ex.Message}");
+                    failed.Notes.AddRange(retries);
+                    return failed;
+                }
+
+                retries.Add($"attempt {attempt} of {attempts} failed ({ex.Message}); reconnected and checked again");
+                context.Log.Warning($"{account.Email}: {ex.Message} (attempt {attempt} of {attempts})");
+                await Task.Delay(TransientErrors.Backoff(attempt, _firstBackoff, MaxBackoff), context.Time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<AccountCheck> CheckOnceAsync(AccountDefinition account, bool lastAttempt, CancellationToken cancellationToken)
     {
         var check = new AccountCheck(account.Email);
         var old = MailStepParameters.Server(context.Plan, "old");
         var @new = MailStepParameters.Server(context.Plan, "new");
         var imap = new PlanAccountConnector(mail, context.Plan, context.Secrets, SourceProtocol.Imap);
-        var source = await TryAsync(check, "old imap", () => imap.OpenSourceAsync(account, cancellationToken));
-        var destination = await TryAsync(check, "new imap", () => imap.OpenDestinationAsync(account, cancellationToken));
+        IMailSource? source = null;
+        IMailDestination? destination = null;
         try
         {
+            source = await TryAsync(check, lastAttempt, "old imap", () => imap.OpenSourceAsync(account, cancellationToken));
+            destination = await TryAsync(check, lastAttempt, "new imap", () => imap.OpenDestinationAsync(account, cancellationToken));
             if (old.Pop3 is not null)
             {
                 var pop3 = new PlanAccountConnector(mail, context.Plan, context.Secrets, SourceProtocol.Pop3);
-                await using var opened = await TryAsync(check, "old pop3", () => pop3.OpenSourceAsync(account, cancellationToken));
+                await using var opened = await TryAsync(check, lastAttempt, "old pop3", () => pop3.OpenSourceAsync(account, cancellationToken));
             }
 
             if (@new.Smtp is not null)
             {
                 var login = new MailLogin(account.New.User, await context.Secrets.ResolveAsync(account.New.Password, cancellationToken));
-                var smtp = await TryAsync(check, "new smtp", () => mail.ProbeSmtpAsync(PlanAccountConnector.Endpoint("new", @new.Smtp, "smtp"), login, cancellationToken));
+                var smtp = await TryAsync(check, lastAttempt, "new smtp", () => mail.ProbeSmtpAsync(PlanAccountConnector.Endpoint("new", @new.Smtp, "smtp"), login, cancellationToken));
                 if (smtp?.SizeLimit is { } limit)
                 {
                     check.Notes.Add($"new smtp accepts messages up to {MigrationReport.Bytes(limit)}");
@@ -103,12 +141,19 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context)
         }
     }
 
-    /// <summary>Runs a login; a refused login or an unreachable server becomes a problem line, not an exception.</summary>
-    private static async Task<T?> TryAsync<T>(AccountCheck check, string what, Func<Task<T>> open) where T : class
+    /// <summary>
+    /// Runs a login; a refused login or an unreachable server becomes a problem line, not an exception. A connection
+    /// that was up and got lost during the login is thrown instead (but on the last attempt), to be tried again.
+    /// </summary>
+    private static async Task<T?> TryAsync<T>(AccountCheck check, bool lastAttempt, string what, Func<Task<T>> open) where T : class
     {
         try
         {
             return await open();
+        }
+        catch (ServerUnreachableException ex) when (!lastAttempt && ex.InnerException is IOException or ProtocolException or ServiceNotConnectedException)
+        {
+            throw;
         }
         catch (AuthenticationFailedException ex)
         {

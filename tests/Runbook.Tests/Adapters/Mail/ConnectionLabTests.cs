@@ -54,11 +54,13 @@ public sealed class ConnectionLabTests(LabFixture fixture)
     public async Task Given_the_lab_ca_When_connecting_with_tls_and_starttls_Then_every_adapter_logs_in()
     {
         var login = _lab.NewLogin();
+        // The old lab server allows one POP3 session per mailbox (pop3_lock_session): the second one needs its own.
+        var secondPop3 = _lab.NewLogin();
 
         await using (var tls = await ImapMailSource.ConnectAsync(_lab.Old("imaps", TransportSecurity.Tls), login, None))
         await using (var startTls = await ImapMailSource.ConnectAsync(_lab.Old("imap", TransportSecurity.StartTls), login, None))
         await using (var pop3s = await Pop3MailSource.ConnectAsync(_lab.Old("pop3s", TransportSecurity.Tls), login, None))
-        await using (var pop3StartTls = await Pop3MailSource.ConnectAsync(_lab.Old("pop3", TransportSecurity.StartTls), login, None))
+        await using (var pop3StartTls = await Pop3MailSource.ConnectAsync(_lab.Old("pop3", TransportSecurity.StartTls), secondPop3, None))
         await using (var raw = await RawImapConnection.OpenAsync(_lab.New("imaps", TransportSecurity.Tls), login, None))
         await using (var rawStartTls = await RawImapConnection.OpenAsync(_lab.New("imap", TransportSecurity.StartTls), login, None))
         {

@@ -34,7 +34,7 @@ internal static class MailServiceConnection
         }
         catch (Exception e) when (e is AuthenticationException || MailConnectionErrors.IsConnectionLoss(e))
         {
-            throw MailConnectionErrors.Login(endpoint, login, e);
+            throw MailConnectionErrors.Login(endpoint, login, e, ((client as MailService)?.ProtocolLogger as ServerReplyRecorder)?.LastReplyText);
         }
     }
 

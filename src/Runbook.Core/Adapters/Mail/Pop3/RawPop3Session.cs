@@ -9,13 +9,16 @@ namespace Runbook.Adapters.Mail.Pop3;
 
 /// <summary>
 /// A small POP3 client that streams RETR straight to the caller (MailKit's POP3 client buffers whole messages).
-/// It never sends DELE, so QUIT cannot delete anything.
+/// It never sends DELE, so QUIT cannot delete anything. A reply with a "busy" code (<c>-ERR [IN-USE]</c>,
+/// <c>[SYS/TEMP]</c>, RFC 3206) is a retryable failure wherever it arrives: to the login, or to the first command after
+/// a <c>+OK</c> login (Dovecot with <c>pop3_lock_session</c> may open the mailbox only then).
 /// </summary>
-internal sealed class RawPop3Session : IAsyncDisposable
+internal sealed partial class RawPop3Session : IAsyncDisposable
 {
     private readonly RawChannel _channel;
     private HashSet<string> _capabilities = new(StringComparer.OrdinalIgnoreCase);
     private bool _saslPlain;
+    private string _user = "";
 
     private RawPop3Session(RawChannel channel) => _channel = channel;
 
@@ -67,6 +70,11 @@ internal sealed class RawPop3Session : IAsyncDisposable
     public async Task<IReadOnlyList<(int Number, string Value)>> ListingAsync(string command, CancellationToken cancellationToken)
     {
         await RequireOkAsync(command, cancellationToken);
+        return await ReadListingAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<(int Number, string Value)>> ReadListingAsync(CancellationToken cancellationToken)
+    {
         var result = new List<(int, string)>();
         while (await ReadLineAsync(cancellationToken) is var line && line != ".")
         {
@@ -80,6 +88,12 @@ internal sealed class RawPop3Session : IAsyncDisposable
     public async Task CopyAsync(string command, long? listedSize, Stream destination, CancellationToken cancellationToken)
     {
         await RequireOkAsync(command, cancellationToken);
+        await ReadMultilineAsync(command, listedSize, destination, cancellationToken);
+    }
+
+    /// <summary>Reads the body of a multi-line reply whose +OK status line was already read.</summary>
+    private async Task ReadMultilineAsync(string command, long? listedSize, Stream destination, CancellationToken cancellationToken)
+    {
         var decoder = new Pop3MultilineDecoder(listedSize);
         while (!decoder.Done)
         {
@@ -111,6 +125,7 @@ internal sealed class RawPop3Session : IAsyncDisposable
 
     private async Task LoginAsync(MailLogin login, CancellationToken cancellationToken)
     {
+        _user = login.User;
         (bool Ok, string Text) reply;
         if (_saslPlain)
         {
@@ -124,11 +139,19 @@ internal sealed class RawPop3Session : IAsyncDisposable
                 reply = await CommandAsync("PASS " + login.Password, cancellationToken);
             }
         }
+        if (!reply.Ok && MailConnectionErrors.IsBusy(reply.Text))
+        {
+            throw MailConnectionErrors.Busy(Endpoint, login.User, reply.Text);
+        }
         if (!reply.Ok)
         {
             // The reply is the server's text; the password is never part of it.
             throw new AuthenticationFailedException($"{Endpoint}: login refused for account {login.User} ({reply.Text}): check the user name and the password secret");
         }
+
+        // A server may accept the login and only then fail to open (lock) the mailbox: STAT proves it is open, so a
+        // busy mailbox is known when the session opens rather than at its first listing.
+        await RequireOkAsync("STAT", cancellationToken);
     }
 
     private async Task ReadCapabilitiesAsync(CancellationToken cancellationToken)
@@ -154,6 +177,15 @@ internal sealed class RawPop3Session : IAsyncDisposable
     private async Task RequireOkAsync(string command, CancellationToken cancellationToken)
     {
         var reply = await CommandAsync(command, cancellationToken);
+        ThrowIfRefused(command, reply);
+    }
+
+    private void ThrowIfRefused(string command, (bool Ok, string Text) reply)
+    {
+        if (!reply.Ok && MailConnectionErrors.IsBusy(reply.Text))
+        {
+            throw MailConnectionErrors.Busy(Endpoint, _user, reply.Text);
+        }
         if (!reply.Ok)
         {
             throw new StepFailedException($"{Endpoint}: server refused {command.Split(' ')[0]}: {reply.Text}", retryable: false);

@@ -96,6 +96,10 @@ internal sealed partial class RawImapConnection
         {
             throw new AuthenticationFailedException($"{Endpoint}: the server allows no plain login for account {login.User} on this connection: use security tls or starttls");
         }
+        if (response.Status != ImapStatus.Ok && MailConnectionErrors.IsBusy(response.Reason))
+        {
+            throw MailConnectionErrors.Busy(Endpoint, login.User, response.Reason);
+        }
         if (response.Status != ImapStatus.Ok)
         {
             throw new AuthenticationFailedException($"{Endpoint}: login refused for account {login.User} ({response.Reason}): check the user name and the password secret");

@@ -9,7 +9,16 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
 
     public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(server.Namespace);
 
-    public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) => Task.FromResult(server.List());
+    public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken)
+    {
+        if (behaviour.DropFolderListings > 0)
+        {
+            behaviour.DropFolderListings--;
+            throw new Runbook.Errors.StepFailedException("new (127.0.0.1:1): connection lost while listing folders: will reconnect and retry", retryable: true);
+        }
+
+        return Task.FromResult(server.List());
+    }
 
     public Task EnsureFolderAsync(string path, CancellationToken cancellationToken)
     {
@@ -77,6 +86,8 @@ internal sealed class FakeDestinationBehaviour
     public HashSet<string> RefusedKeywords { get; init; } = [];
     /// <summary>Throws once, after this many messages in total were stored, as a reset connection would.</summary>
     public int? DropConnectionAfter { get; set; }
+    /// <summary>How many folder listings still fail as a lost connection would (retryable), one each.</summary>
+    public int DropFolderListings { get; set; }
     public int Appended { get; set; }
     public int DestinationListings { get; set; }
 }
