@@ -10,6 +10,8 @@ internal sealed class AccountCheck(string account)
     public long SourceBytes { get; set; }
     public bool LoginRefused { get; set; }
     public bool Unreachable { get; set; }
+    /// <summary>The check kept failing for a reason that passes (a lost connection, a busy mailbox): trying later may help.</summary>
+    public bool Transient { get; set; }
 
     public static string Table(IReadOnlyList<AccountCheck> checks)
     {

@@ -59,7 +59,8 @@ internal sealed class MailPreflightStep(IMailConnector mail) : IStepKind
         // Unreachable first: when a server is down its logins were never tried.
         if (failed.Any(c => c.Unreachable)) throw new ServerUnreachableException(message);
         if (failed.Any(c => c.LoginRefused)) throw new AuthenticationFailedException(message);
-        return StepOutcome.Fail(message, retryable: false);
+        // A busy mailbox or a flaky connection passes; a problem found in the mailbox or the plan needs a person.
+        return StepOutcome.Fail(message, retryable: failed.All(c => c.Transient));
     }
 
     private async Task<IReadOnlyList<AccountCheck>> CheckAllAsync(StepContext context, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
                 {
                     var failed = new AccountCheck(account.Email);
                     failed.Problems.Add($"still failing after {attempts} attempts: {ex.Message}");
+                    failed.Transient = true;
                     failed.Notes.AddRange(retries);
                     return failed;
                 }

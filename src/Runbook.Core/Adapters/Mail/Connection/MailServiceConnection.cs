@@ -36,6 +36,12 @@ internal static class MailServiceConnection
         {
             throw MailConnectionErrors.Login(endpoint, login, e, ((client as MailService)?.ProtocolLogger as ServerReplyRecorder)?.LastReplyText);
         }
+
+        // Only the login's reply matters: from here on the recorder would look at every line of every message.
+        if ((client as MailService)?.ProtocolLogger is ServerReplyRecorder recorder)
+        {
+            recorder.Stop();
+        }
     }
 
     /// <summary>Leaves politely (LOGOUT/QUIT) but never lets a failing goodbye hide the real outcome.</summary>

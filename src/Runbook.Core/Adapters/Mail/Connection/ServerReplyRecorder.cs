@@ -13,6 +13,7 @@ internal sealed class ServerReplyRecorder : IProtocolLogger
     private const int MaxLine = 1024;
     private readonly StringBuilder _current = new();
     private string? _last;
+    private bool _stopped;
 
     public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
 
@@ -27,8 +28,16 @@ internal sealed class ServerReplyRecorder : IProtocolLogger
     {
     }
 
+    /// <summary>Stops looking at replies (after the login), so message data does not pass through it.</summary>
+    public void Stop() => _stopped = true;
+
     public void LogServer(byte[] buffer, int offset, int count)
     {
+        if (_stopped)
+        {
+            return;
+        }
+
         foreach (var b in buffer.AsSpan(offset, count))
         {
             if (b == '\n')

@@ -31,7 +31,8 @@ internal sealed class ImapMailDestination : IMailDestination
 
     public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
     {
-        var client = new ImapClient();
+        // The recorder keeps the login's reply: MailKit drops its [UNAVAILABLE] code, which means "busy", not "wrong password".
+        var client = new ImapClient(new ServerReplyRecorder());
         try
         {
             await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);

@@ -44,12 +44,8 @@ internal sealed class Pop3MailSource : IMailSource
             _byUidl = new(StringComparer.Ordinal);
             return new FolderIndex(0, []);
         }
-        if (!_session.Has("UIDL"))
-        {
-            throw new StepFailedException($"{_session.Endpoint}: the POP3 server has no UIDL; messages cannot be identified across runs", retryable: false);
-        }
         var byUidl = new Dictionary<string, (int, long)>(StringComparer.Ordinal);
-        foreach (var (number, uidl) in await _session.ListingAsync("UIDL", cancellationToken))
+        foreach (var (number, uidl) in await _session.UidlAsync(cancellationToken))
         {
             byUidl[uidl] = (number, sizes[number]);
         }
@@ -58,19 +54,24 @@ internal sealed class Pop3MailSource : IMailSource
         return new FolderIndex(0, [.. byUidl.OrderBy(p => p.Value.Item1).Select(p => new MessageRef(p.Key, 0))]);
     }
 
-    /// <summary>Headers of the given messages (TOP n 0, or the start of RETR without TOP); only these cost a round trip.</summary>
+    /// <summary>Headers of the given messages only (TOP n 0 in pipelined bursts, or the start of RETR without TOP).</summary>
     public async Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken)
     {
         EnsureInbox(folder);
-        var described = new List<SourceMessage>(messages.Count);
-        foreach (var message in messages)
+        var wanted = messages.Where(m => _byUidl.ContainsKey(m.SourceId)).Select(m => (Uidl: m.SourceId, _byUidl[m.SourceId].Number, _byUidl[m.SourceId].Size)).ToList();
+        var heads = wanted.ToDictionary(w => w.Number, _ => new HeadCaptureStream(RawPop3Session.HeaderCap));
+        try
         {
-            if (_byUidl.TryGetValue(message.SourceId, out var entry))
+            await _session.ReadHeadersAsync([.. wanted.Select(w => (w.Number, w.Size))], number => heads[number], cancellationToken);
+            return [.. wanted.Select(w => Describe(w.Uidl, w.Size, heads[w.Number]))];
+        }
+        finally
+        {
+            foreach (var head in heads.Values)
             {
-                described.Add(await DescribeOneAsync(message.SourceId, entry.Number, entry.Size, cancellationToken));
+                await head.DisposeAsync();
             }
         }
-        return described;
     }
 
     /// <summary>All messages (POP3 has no UIDs, so <paramref name="afterUid"/> is ignored).</summary>
@@ -89,11 +90,8 @@ internal sealed class Pop3MailSource : IMailSource
 
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private async Task<SourceMessage> DescribeOneAsync(string uidl, int number, long size, CancellationToken cancellationToken)
+    private static SourceMessage Describe(string uidl, long size, HeadCaptureStream head)
     {
-        // Without TOP the headers come from RETR; only the first 256 KB are kept, which holds any sane header block.
-        using var head = new HeadCaptureStream(256 * 1024);
-        await _session.CopyAsync(_session.Has("TOP") ? $"TOP {number} 0" : $"RETR {number}", _session.Has("TOP") ? null : size, head, cancellationToken);
         var raw = head.GetBuffer().AsSpan(0, (int)head.Length);
         var headers = HeaderBlock.Parse(raw);
         return new SourceMessage
