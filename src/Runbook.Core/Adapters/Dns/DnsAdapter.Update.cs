@@ -87,7 +87,7 @@ internal sealed partial class DnsAdapter
             (Ar.ReturnCode.NotAuthoritive, _) => throw new AuthenticationFailedException(
                 $"DNS server {server} answered NOTAUTH to the update of zone {zone} signed with {key}: the key is wrong, or the server is not authoritative for {zone}; nothing changed"),
             (Ar.ReturnCode.Refused, _) => throw new AuthenticationFailedException(
-                $"DNS server {server} REFUSED the update of zone {zone} signed with {key}: the key is not allowed to update this zone (allow-update / update-policy); nothing changed"),
+                $"DNS server {server} REFUSED the update of zone {zone} signed with {key}: the key may not update this zone (allow-update / update-policy), or the server's own checks rejected the records (e.g. an in-zone MX host without an address); nothing changed"),
             (Ar.ReturnCode.NotZone, _) => throw new StepFailedException(
                 $"DNS server {server}: a name in the update is outside zone {zone} (NOTZONE); nothing changed", retryable: false),
             _ => throw new StepFailedException(

@@ -18,14 +18,14 @@ internal sealed class LabZone(LabDns lab)
     public DnsKey Key => new(lab.Tsig.Name, lab.Tsig.Algorithm, lab.Tsig.SecretBytes());
     public DnsAdapter Adapter { get; } = new(TimeProvider.System);
 
-    /// <summary>MX 10 mx-old with <paramref name="mxTtl"/>, both hosts' A (and <paramref name="extra"/>), SPF allowing 127.0.0.1.</summary>
-    public async Task CreateAsync(int mxTtl, CancellationToken cancellationToken, string spf = "v=spf1 ip4:127.0.0.1 -all", params DnsRecord[] extra)
+    /// <summary>MX 10 mx-old with <paramref name="mxTtl"/>, both hosts' A with <paramref name="hostTtl"/> (and <paramref name="extra"/>), SPF allowing 127.0.0.1.</summary>
+    public async Task CreateAsync(int mxTtl, CancellationToken cancellationToken, string spf = "v=spf1 ip4:127.0.0.1 -all", int hostTtl = 60, params DnsRecord[] extra)
     {
         var changes = new List<DnsChange>
         {
             Set(Domain, DnsType.Mx, new DnsRecord(Domain, DnsType.Mx, mxTtl, $"10 {OldHost}")),
-            Set(OldHost, DnsType.A, new DnsRecord(OldHost, DnsType.A, 60, "127.0.0.1")),
-            Set(NewHost, DnsType.A, new DnsRecord(NewHost, DnsType.A, 60, "127.0.0.1")),
+            Set(OldHost, DnsType.A, new DnsRecord(OldHost, DnsType.A, hostTtl, "127.0.0.1")),
+            Set(NewHost, DnsType.A, new DnsRecord(NewHost, DnsType.A, hostTtl, "127.0.0.1")),
             Set(Domain, DnsType.Txt, new DnsRecord(Domain, DnsType.Txt, 60, spf)),
         };
         changes.AddRange(extra.GroupBy(r => (r.Owner, r.Type)).Select(g => Set(g.Key.Owner, g.Key.Type, [.. g])));
