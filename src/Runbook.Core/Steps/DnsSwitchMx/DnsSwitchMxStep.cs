@@ -42,7 +42,13 @@ internal sealed class DnsSwitchMxStep(IDnsAdapter dns) : IStepKind
             details.Add($"warning: {targets.Primary.Name} serves {served.Mx}, not dns.mx.old ({targets.OldMx}): apply will refuse to switch");
         }
 
-        details.Add(gate.Earliest is { } at && at != DateTimeOffset.MaxValue ? $"not before {DnsTimes.Local(context, at)} ({gate.Source})" : gate.Source);
+        details.Add(gate.Earliest switch
+        {
+            { } at when at == DateTimeOffset.MaxValue =>
+                $"not before the earliest safe switch time, which {gate.Source.Split(' ')[0]} sets when it lowers the TTL (from the TTL served now: {DnsTimes.Local(context, context.Time.GetUtcNow().AddSeconds(served.Ttl))} at the earliest)",
+            { } at => $"not before {DnsTimes.Local(context, at)} ({gate.Source})",
+            null => gate.Source,
+        });
         return StepPreview.Changes($"switch MX {how}", details);
     }
 
