@@ -17,4 +17,10 @@ foreach (var kind in Runbook.Steps.MailStepKinds.Create(new KillingMailConnector
     engine.Kinds.Add(kind);
 }
 
+// The real DNS steps, with kill points around every update.
+foreach (var kind in Runbook.Steps.Dns.DnsStepKinds.Create(new KillingDnsAdapter(new Runbook.Adapters.Dns.DnsAdapter(TimeProvider.System), points)))
+{
+    engine.Kinds.Add(kind);
+}
+
 return await RunbookApp.RunAsync(args, engine, CliConsole.System(), interrupts.Token);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Runbook.Adapters.State;
 using Runbook.Engine;
 using Runbook.Errors;
+using Runbook.Plan.Model;
 using Runbook.Plan.Steps;
 
 namespace Runbook.Cli.Commands;
@@ -10,7 +11,8 @@ namespace Runbook.Cli.Commands;
 internal static class ApproveCommand
 {
     public const string Details = """
-        Records an approval for a step with `approval: true`, or resumes a `pause` step: who (--by, default your
+        Records an approval for a step with `approval: true`, resumes a `pause` step, or confirms a DNS change made
+        by hand (dns.lower_ttl, dns.switch_mx with the manual provider): who (--by, default your
         user name) and when, in the state and the audit journal. The approval holds for the step as it is defined
         now; if the step is edited afterwards, it must be approved again. Works while an apply --wait is running:
         that apply notices the approval and goes on.
@@ -36,9 +38,11 @@ internal static class ApproveCommand
         var plan = await engine.LoadAsync(path, console, cancellationToken);
         var step = plan.Steps.FirstOrDefault(s => s.Id == stepId)
             ?? throw new UsageException($"the plan has no step '{stepId}' (steps: {string.Join(", ", plan.Steps.Select(s => s.Id))})");
-        if (!step.Approval && step.Uses != StepKinds.Pause)
+        // With the manual DNS provider, a person confirms "I made the change" the same way.
+        var manualDns = plan.Dns?.Provider == DnsProviderKind.Manual && step.Uses is StepKinds.LowerTtl or StepKinds.SwitchMx;
+        if (!step.Approval && step.Uses != StepKinds.Pause && !manualDns)
         {
-            throw new UsageException($"step {stepId} needs no approval (it has no `approval: true` and is not a pause)");
+            throw new UsageException($"step {stepId} needs no approval (it has no `approval: true`, is not a pause, nor a DNS change made by hand)");
         }
 
         // The fingerprint covers what the kind reads: without the kind it would not match the one apply checks.

@@ -1,5 +1,7 @@
+using Runbook.Adapters.Dns;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Steps.Dns;
 
 namespace Runbook.Steps;
 
@@ -9,5 +11,6 @@ internal static class BuiltInSteps
     public static StepKindRegistry Create() => new([
         new Pause.PauseStep(),
         .. MailStepKinds.Create(new MailConnector()),
+        .. DnsStepKinds.Create(new DnsAdapter(TimeProvider.System)),
     ]);
 }

@@ -121,8 +121,20 @@ internal sealed partial class SemanticValidator
         var withPath = PlanPath.Key(path, "with");
         if (with.ContainsKey("until") == with.ContainsKey("for"))
             ErrorAtKey(with.Count > 0 ? withPath : PlanPath.Key(path, "uses"), "mail.delta_sync needs exactly one of until: (a date and time) or for: (a duration)");
-        if (Str(with["until"]) is { } until && !IsoWithOffset(until))
-            Error(PlanPath.Key(withPath, "until"), $"expected an ISO 8601 date and time with offset such as 2026-12-01T06:00:00+09:00, got '{until}'");
+        var propagation = Str(with["until"]) == "propagation";
+        if (Str(with["until"]) is { } until && !propagation && !IsoWithOffset(until))
+            Error(PlanPath.Key(withPath, "until"), $"expected an ISO 8601 date and time with offset such as 2026-12-01T06:00:00+09:00, or propagation, got '{until}'");
+        if (with.ContainsKey("margin") && !propagation)
+            Error(PlanPath.Key(withPath, "margin"), "margin only applies to until: propagation");
+        // The deadline is computed from the switch's recorded outputs, so the switch must come first.
+        if (propagation && !EarlierKind(path, StepKinds.SwitchMx))
+            Error(PlanPath.Key(withPath, "until"), "until: propagation counts from the MX switch, but no dns.switch_mx step comes before this step");
+    }
+
+    private bool EarlierKind(string stepPath, string kind)
+    {
+        var index = int.Parse(stepPath[(stepPath.IndexOf('[', StringComparison.Ordinal) + 1)..stepPath.IndexOf(']', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+        return Items(plan["steps"]).Any(s => s.Index < index && Str(Obj(s.Node)?["uses"]) == kind);
     }
 
     private static bool IsoWithOffset(string text) =>
