@@ -23,7 +23,7 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
 
     public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var schedule = DeltaSchedule.From(context);
+        var schedule = await DeltaSchedule.FromAsync(context, cancellationToken);
         var results = await new MailPass(connect, spoolRoot).RunAsync(context, apply: false, cancellationToken);
         return StepPreview.Changes(
             $"sync every {schedule.Interval} {schedule.Describe}; next pass would {MigrationReport.Summary(results, dryRun: true)}",
@@ -32,7 +32,7 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var schedule = DeltaSchedule.From(context);
+        var schedule = await DeltaSchedule.FromAsync(context, cancellationToken);
         var results = await new MailPass(connect, spoolRoot).RunAsync(context, apply: true, cancellationToken);
         var summary = MigrationReport.Summary(results, dryRun: false);
         context.Log.Info($"delta pass: {summary}");

@@ -108,5 +108,11 @@ internal sealed class DnsMemoryState
             state.Journal.Add((step, message, detail));
             return Task.CompletedTask;
         }
+
+        // DNS steps copy no mail and track no accounts.
+        public ICopyLedger Ledger => throw new InvalidOperationException("a DNS step read the copy ledger");
+
+        public Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a DNS step recorded an account outcome");
     }
 }
