@@ -7,15 +7,32 @@ using Runbook.Plan.Steps;
 
 namespace Runbook.Cli.Commands;
 
-/// <summary>What the engine verbs are built from. Production uses <see cref="Runbook.Steps.BuiltInSteps"/>; the test host adds test kinds.</summary>
+/// <summary>
+/// The composition root of the engine verbs: which step kinds, which mail and DNS adapters, which state store and
+/// which secret resolver a run uses. The test host swaps in its own kinds and clock.
+/// </summary>
 internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
 {
     /// <summary>Null: sleep on <see cref="Time"/>.</summary>
     public ISleeper? Sleeper { get; init; }
 
-    public static EngineCli Production(TimeProvider time) => new(time, Runbook.Steps.BuiltInSteps.Create());
+    /// <summary>Where the state lives: one SQLite file per plan.</summary>
+    public IStateBackend State { get; init; } = new Runbook.Adapters.State.SqliteStateBackend();
 
-    public PlanRunner Runner(IRunObserver observer) => new(new EngineServices { Kinds = Kinds, Time = Time, Sleeper = Sleeper }, observer);
+    public static EngineCli Production(TimeProvider time) => new(time, ProductionKinds(time));
+
+    /// <summary>The built-in step kinds over the real adapters: MailKit and raw IMAP/POP3 for mail, DnsClient and ARSoft for DNS.</summary>
+    public static StepKindRegistry ProductionKinds(TimeProvider time) =>
+        Runbook.Steps.BuiltInSteps.Create(new Runbook.Adapters.Mail.MailConnector(), new Runbook.Adapters.Dns.DnsAdapter(time));
+
+    public PlanRunner Runner(IRunObserver observer) => new(new EngineServices
+    {
+        Kinds = Kinds,
+        Time = Time,
+        Sleeper = Sleeper,
+        State = State,
+        Secrets = plan => new Runbook.Adapters.Secrets.PlanSecretResolver(plan),
+    }, observer);
 
     /// <summary>
     /// The loader every verb uses (validate included), so a plan checks the same way everywhere: kinds registered

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Runbook.Adapters.State;
 
 namespace Runbook.Engine;
 
 /// <summary>A step's <see cref="IStepState"/> over the store; read-only (and possibly without any store) in dry runs.</summary>
-internal sealed class EngineStepState(StateStore? store, string stepId, bool readOnly, IReadOnlyDictionary<string, string>? accountFingerprints = null)
+internal sealed class EngineStepState(IStateStore? store, string stepId, bool readOnly, IReadOnlyDictionary<string, string>? accountFingerprints = null)
     : IStepState, ICopyLedger
 {
     public ICopyLedger Ledger => this;
@@ -43,7 +42,7 @@ internal sealed class EngineStepState(StateStore? store, string stepId, bool rea
     Task ICopyLedger.RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
         Writable().WriteLedgerAsync(stepId, entries, cancellationToken);
 
-    private StateStore Writable() =>
+    private IStateStore Writable() =>
         readOnly || store is null
             ? throw new DryRunWriteException($"step {stepId} tried to write state during a dry run")
             : store;

@@ -1,4 +1,3 @@
-using Runbook.Adapters.State;
 
 namespace Runbook.Engine;
 

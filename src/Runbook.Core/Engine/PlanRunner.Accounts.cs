@@ -1,4 +1,3 @@
-using Runbook.Adapters.State;
 using Runbook.Engine.Accounts;
 using Runbook.Plan.Model;
 
@@ -16,7 +15,7 @@ internal sealed partial class PlanRunner
         public IReadOnlyList<string> Open => [.. Fingerprints.Keys.Where(a => !Settled.Contains(a)).Order(StringComparer.Ordinal)];
     }
 
-    private static async Task<AccountView?> AccountsAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, StateStore? store, CancellationToken cancellationToken)
+    private static async Task<AccountView?> AccountsAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, IStateStore? store, CancellationToken cancellationToken)
     {
         if (kind.Accounts == AccountScope.None)
         {
@@ -50,7 +49,7 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Accounts whose definition changed since a step did them: "step: account" lines, for the plan-change refusal.</summary>
-    private static async Task<IReadOnlyList<string>> ChangedAccountsAsync(RunbookPlan plan, IReadOnlyDictionary<string, IStepKind> kinds, StateStore? store, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ChangedAccountsAsync(RunbookPlan plan, IReadOnlyDictionary<string, IStepKind> kinds, IStateStore? store, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
         foreach (var step in plan.Steps)
@@ -68,7 +67,7 @@ internal sealed partial class PlanRunner
     /// A done per-account step with accounts it has not done (added to the plan, or changed and accepted) runs again
     /// for those alone; the steps after it keep their state and their approvals.
     /// </summary>
-    private async Task ReopenAsync(RunbookPlan plan, IReadOnlyDictionary<string, IStepKind> kinds, StateStore store, CancellationToken cancellationToken)
+    private async Task ReopenAsync(RunbookPlan plan, IReadOnlyDictionary<string, IStepKind> kinds, IStateStore store, CancellationToken cancellationToken)
     {
         var records = await store.GetStepsAsync(cancellationToken);
         foreach (var step in plan.Steps)

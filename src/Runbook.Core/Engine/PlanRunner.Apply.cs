@@ -1,4 +1,3 @@
-using Runbook.Adapters.State;
 using Runbook.Plan.Model;
 
 namespace Runbook.Engine;
@@ -14,9 +13,9 @@ internal sealed partial class PlanRunner
         var (planned, kinds) = Resolve(plan);
         var selected = Select(plan, options);
         _lastWait = null;
-        using var stateLock = StateLock.Acquire(options.StatePath, options.Command, _time, out var stale);
-        await using var store = await StateStore.OpenAsync(options.StatePath, _time, cancellationToken);
-        if (stale is not null)
+        await using var session = await services.State.OpenForApplyAsync(options.StatePath, options.Command, _time, cancellationToken);
+        var store = session.Store;
+        if (session.StaleHolder is { } stale)
         {
             observer.Notice($"took over a stale lock: {stale} is not running any more");
             await store.AppendJournalAsync(null, "lock", $"took over a stale lock of {stale}", null, cancellationToken);
@@ -62,7 +61,7 @@ internal sealed partial class PlanRunner
 
     /// <summary>Brings the state in line with the plan; returns a refusal when the plan changed and that was not accepted.</summary>
     private async Task<ApplyResult?> SyncAsync(
-        RunbookPlan plan, IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, IStepKind> kinds, ApplyOptions options, StateStore store, CancellationToken cancellationToken)
+        RunbookPlan plan, IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, IStepKind> kinds, ApplyOptions options, IStateStore store, CancellationToken cancellationToken)
     {
         var records = await store.GetStepsAsync(cancellationToken);
         var diff = PlanDiff.Compare(planned, records) with { ChangedAccounts = await ChangedAccountsAsync(plan, kinds, store, cancellationToken) };

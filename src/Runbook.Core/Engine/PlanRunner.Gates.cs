@@ -1,5 +1,4 @@
 using System.Globalization;
-using Runbook.Adapters.State;
 using Runbook.Engine.Windows;
 using Runbook.Errors;
 using Runbook.Plan.Model;
@@ -28,7 +27,7 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Approval first (a person decides), then the window (the clock decides).</summary>
-    private async Task<Hold?> HoldAsync(RunbookPlan plan, StepDefinition step, string fingerprint, StateStore? store, CancellationToken cancellationToken)
+    private async Task<Hold?> HoldAsync(RunbookPlan plan, StepDefinition step, string fingerprint, IStateStore? store, CancellationToken cancellationToken)
     {
         if (step.Approval)
         {

@@ -1,4 +1,3 @@
-using Runbook.Adapters.State;
 using Runbook.Errors;
 
 namespace Runbook.Engine;
@@ -12,7 +11,7 @@ internal sealed partial class PlanRunner
     public async Task<PlanPreviewResult> PreviewAsync(Plan.Model.RunbookPlan plan, string statePath, CancellationToken cancellationToken)
     {
         var (planned, kinds) = Resolve(plan);
-        await using var store = await StateStore.OpenReadOnlyAsync(statePath, _time, cancellationToken);
+        await using var store = await services.State.OpenReadOnlyAsync(statePath, _time, cancellationToken);
         var records = store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
         var diff = PlanDiff.Compare(planned, records);
         var changes = diff.Changes.ToDictionary(c => c.StepId, c => c.Kind, StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using Runbook.Adapters.State;
 using Runbook.Errors;
 using Runbook.Plan.Model;
 
@@ -9,7 +8,7 @@ internal sealed partial class PlanRunner
     private (string StepId, string Reason, DateTimeOffset? Until)? _lastWait;
 
     /// <summary>Runs one step through its gates, waits and retries; null when it is done, else why the apply stops.</summary>
-    private async Task<ApplyResult?> RunStepAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, string fingerprint, StateStore store, ApplyOptions options, CancellationToken cancellationToken)
+    private async Task<ApplyResult?> RunStepAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, string fingerprint, IStateStore store, ApplyOptions options, CancellationToken cancellationToken)
     {
         var failures = 0;
         while (true)
@@ -78,7 +77,7 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Records the wait (once per distinct reason, so polling does not flood the journal), then stops or sleeps.</summary>
-    private async Task<ApplyResult?> WaitAsync(StepDefinition step, StepRecord record, DateTimeOffset? until, string reason, StateStore store, ApplyOptions options, CancellationToken cancellationToken)
+    private async Task<ApplyResult?> WaitAsync(StepDefinition step, StepRecord record, DateTimeOffset? until, string reason, IStateStore store, ApplyOptions options, CancellationToken cancellationToken)
     {
         if (record.Status != StepStatus.Waiting || record.WaitReason != reason || record.WaitUntil != until)
         {
@@ -102,7 +101,7 @@ internal sealed partial class PlanRunner
     }
 
     /// <summary>Calls the kind; the outcome is null when the user cancelled. Exceptions become failed outcomes.</summary>
-    private async Task<(StepOutcome? Outcome, ExitCode ExitCode)> InvokeAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, StepRecord record, StepApproval? approval, StateStore store, CancellationToken cancellationToken)
+    private async Task<(StepOutcome? Outcome, ExitCode ExitCode)> InvokeAsync(RunbookPlan plan, StepDefinition step, IStepKind kind, StepRecord record, StepApproval? approval, IStateStore store, CancellationToken cancellationToken)
     {
         using var timeout = step.Timeout is { } limit ? new CancellationTokenSource(limit, _time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -1,5 +1,3 @@
-using Runbook.Adapters.Secrets;
-using Runbook.Adapters.State;
 using Runbook.Engine.Windows;
 using Runbook.Errors;
 using Runbook.Plan.Model;
@@ -12,8 +10,10 @@ internal sealed record EngineServices
     public required StepKindRegistry Kinds { get; init; }
     public required TimeProvider Time { get; init; }
     public ISleeper? Sleeper { get; init; }
-    /// <summary>Secrets for a plan; default: environment variables and files beside the plan.</summary>
-    public Func<RunbookPlan, ISecretResolver>? Secrets { get; init; }
+    /// <summary>Where the state lives (SQLite for one machine); chosen by the CLI.</summary>
+    public required IStateBackend State { get; init; }
+    /// <summary>Secrets for a plan (environment variables and files beside the plan in production); chosen by the CLI.</summary>
+    public required Func<RunbookPlan, ISecretResolver> Secrets { get; init; }
     /// <summary>How often <c>apply --wait</c> looks again for something without a known time (an approval).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -71,14 +71,14 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         return unsupported.Count > 0 ? throw UnsupportedStepKinds.Refusal(unsupported, services.Kinds.Names) : (planned, kinds);
     }
 
-    private StepContext Context(RunbookPlan plan, StepDefinition step, StateStore? store, StepRecord? record, StepApproval? approval, AccountView? accounts, bool dryRun) => new()
+    private StepContext Context(RunbookPlan plan, StepDefinition step, IStateStore? store, StepRecord? record, StepApproval? approval, AccountView? accounts, bool dryRun) => new()
     {
         Plan = plan,
         Step = step,
         Time = _time,
         State = new EngineStepState(store, step.Id, readOnly: dryRun, accounts?.Fingerprints),
         SettledAccounts = accounts?.Settled ?? new HashSet<string>(),
-        Secrets = services.Secrets?.Invoke(plan) ?? new PlanSecretResolver(plan),
+        Secrets = services.Secrets(plan),
         Progress = new ObserverProgress(observer, step),
         Log = new ObserverLog(observer, step),
         DryRun = dryRun,
@@ -88,7 +88,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
     };
 
     /// <summary>The approval of the step's current definition; one given for an earlier definition does not count.</summary>
-    private static async Task<StepApproval?> ApprovalAsync(StateStore? store, string stepId, string fingerprint, CancellationToken cancellationToken) =>
+    private static async Task<StepApproval?> ApprovalAsync(IStateStore? store, string stepId, string fingerprint, CancellationToken cancellationToken) =>
         store is not null && await store.GetApprovalAsync(stepId, cancellationToken) is { } a && a.Fingerprint == fingerprint
             ? new StepApproval(a.ApprovedBy, a.ApprovedAt)
             : null;

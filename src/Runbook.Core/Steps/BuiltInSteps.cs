@@ -5,12 +5,12 @@ using Runbook.Steps.Dns;
 
 namespace Runbook.Steps;
 
-/// <summary>The step kinds production runs with. Each kind's folder under Steps/ adds itself here.</summary>
+/// <summary>The step kinds production runs with, over the adapters the CLI hands in. Each kind's folder under Steps/ adds itself here.</summary>
 internal static class BuiltInSteps
 {
-    public static StepKindRegistry Create() => new([
+    public static StepKindRegistry Create(IMailConnector mail, IDnsAdapter dns) => new([
         new Pause.PauseStep(),
-        .. MailStepKinds.Create(new MailConnector()),
-        .. DnsStepKinds.Create(new DnsAdapter(TimeProvider.System)),
+        .. MailStepKinds.Create(mail),
+        .. DnsStepKinds.Create(dns),
     ]);
 }

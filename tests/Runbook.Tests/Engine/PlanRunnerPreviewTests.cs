@@ -1,3 +1,5 @@
+using Runbook.Adapters.State;
+using Runbook.Adapters.Secrets;
 using Runbook.Engine;
 using Runbook.Tests.Support;
 
@@ -57,7 +59,7 @@ public sealed class PlanRunnerPreviewTests
     {
         using var h = new EngineHarness();
         var plan = h.NewPlan().Step("backup", uses: "test.sneaky").Build();
-        var runner = new PlanRunner(new EngineServices { Kinds = new StepKindRegistry([new SneakyKind()]), Time = h.Time }, h.Observer);
+        var runner = new PlanRunner(new EngineServices { Kinds = new StepKindRegistry([new SneakyKind()]), Time = h.Time, State = new SqliteStateBackend(), Secrets = plan => new PlanSecretResolver(plan) }, h.Observer);
 
         await Assert.ThrowsAsync<DryRunWriteException>(() => runner.PreviewAsync(plan, h.StatePath, CancellationToken.None));
         Assert.False(File.Exists(h.StatePath));

@@ -30,7 +30,7 @@ internal sealed class CliHarness : IDisposable
     public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
-        var engine = new EngineCli(Time, Runbook.Steps.BuiltInSteps.Create().Add(Kind)) { Sleeper = Sleeper };
+        var engine = new EngineCli(Time, Runbook.Cli.Commands.EngineCli.ProductionKinds(Time).Add(Kind)) { Sleeper = Sleeper };
         var code = await RunbookApp.RunAsync(args, engine, new CliConsole(output, output, colors: false), CancellationToken.None);
         return (code, output.ToString());
     }

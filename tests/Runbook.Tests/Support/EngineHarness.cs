@@ -19,6 +19,8 @@ internal sealed class EngineHarness : IDisposable
             Kinds = new StepKindRegistry([Kind, new Runbook.Steps.Pause.PauseStep(), .. extraKinds]),
             Time = Time,
             Sleeper = Sleeper,
+            State = new Runbook.Adapters.State.SqliteStateBackend(),
+            Secrets = plan => new Runbook.Adapters.Secrets.PlanSecretResolver(plan),
             PollInterval = TimeSpan.FromMinutes(1),
         }, Observer);
     }

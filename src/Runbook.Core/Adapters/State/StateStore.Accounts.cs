@@ -1,7 +1,6 @@
-namespace Runbook.Adapters.State;
+using Runbook.Engine;
 
-/// <summary>One account's outcome in a per-account step, with the account fingerprint it was reached for.</summary>
-internal sealed record StepAccountRecord(string StepId, string Account, string Fingerprint, bool Done, string? Error, DateTimeOffset UpdatedAt);
+namespace Runbook.Adapters.State;
 
 internal sealed partial class StateStore
 {

@@ -1,3 +1,4 @@
+using Runbook.Engine;
 namespace Runbook.Adapters.State;
 
 internal sealed partial class StateStore

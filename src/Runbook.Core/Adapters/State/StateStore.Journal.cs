@@ -1,3 +1,4 @@
+using Runbook.Engine;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 

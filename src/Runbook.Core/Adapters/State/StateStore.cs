@@ -1,3 +1,4 @@
+using Runbook.Engine;
 using Microsoft.Data.Sqlite;
 
 namespace Runbook.Adapters.State;
@@ -6,7 +7,7 @@ namespace Runbook.Adapters.State;
 /// The state database: steps, checkpoints, approvals and the append-only journal in one SQLite file (WAL, mode 0600).
 /// Every write is one transaction; rows are updated in place, never rewritten wholesale.
 /// </summary>
-internal sealed partial class StateStore : IAsyncDisposable
+internal sealed partial class StateStore : IStateStore
 {
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;

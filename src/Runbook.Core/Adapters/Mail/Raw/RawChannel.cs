@@ -95,7 +95,7 @@ internal sealed partial class RawChannel : IAsyncDisposable
         {
             Broken = true;
             var reason = e is OperationCanceledException ? $"no reply within {Endpoint.CommandTimeout.TotalSeconds:0} s" : "connection lost";
-            throw new StepFailedException($"{Endpoint}: {reason} while {what}: will reconnect and retry", retryable: true, e);
+            throw new StepFailedException($"{Endpoint}: {reason} while {what}", retryable: true, e);
         }
     }
 

@@ -55,7 +55,7 @@ internal sealed partial class RawImapConnection : IAsyncDisposable
             if (line.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
             {
                 _channel.MarkBroken();
-                throw new StepFailedException($"{Endpoint}: server closed the session ({line[2..]}): will reconnect and retry", retryable: true);
+                throw new StepFailedException($"{Endpoint}: server closed the session ({line[2..]})", retryable: true);
             }
             untagged?.Invoke(line);
         }

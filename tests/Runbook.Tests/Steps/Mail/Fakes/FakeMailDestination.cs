@@ -14,7 +14,7 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         if (behaviour.DropFolderListings > 0)
         {
             behaviour.DropFolderListings--;
-            throw new Runbook.Errors.StepFailedException("new (127.0.0.1:1): connection lost while listing folders: will reconnect and retry", retryable: true);
+            throw new Runbook.Errors.StepFailedException("new (127.0.0.1:1): connection lost while listing folders", retryable: true);
         }
 
         return Task.FromResult(server.List());

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Runbook.Engine;
 
-namespace Runbook.Adapters.State;
+namespace Runbook.Engine;
 
 /// <summary>One step's row in the state database.</summary>
 internal sealed record StepRecord
@@ -30,3 +29,6 @@ internal sealed record ApprovalRecord(string StepId, string Fingerprint, string 
 
 /// <summary>One line of the append-only audit journal.</summary>
 internal sealed record JournalEntry(long Seq, DateTimeOffset At, string? StepId, string Event, string Message, JsonObject? Detail);
+
+/// <summary>One account's outcome in a per-account step, with the account fingerprint it was reached for.</summary>
+internal sealed record StepAccountRecord(string StepId, string Account, string Fingerprint, bool Done, string? Error, DateTimeOffset UpdatedAt);
