@@ -3,7 +3,7 @@
 #   bench/mail-bench.sh [ACCOUNTS] [MESSAGES_PER_ACCOUNT]     default 4 × 2500 = 10,000 messages (~240 MB)
 #   CORPUS=lab bench/mail-bench.sh                           the lab seeder's `bench` corpus (4 × 2,500, ~280 MB)
 # Prints messages/s and MB/s for one account and for all accounts in parallel, first run and no-op re-run (with
-# checkpoints, and with the state file deleted), and the peak RSS of a run that copies one 30 MB message.
+# the copy ledger, and with the state file deleted), and the peak RSS of a run that copies one 30 MB message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts=${1:-4}; per=${2:-2500}
@@ -64,10 +64,10 @@ echo "| run                                          |    time   |     rate     
 echo "|----------------------------------------------|-----------|----------------|-------------|----------|"
 plan one.yaml 1 "bench$tag-a1@acme.test:one$tag-a1@acme.test"
 measure "one account, first run" one.yaml "$per" "$one_bytes"
-rerun one.yaml; measure "one account, no-op re-run (checkpoints)" one.yaml "$per" "$one_bytes"
+rerun one.yaml; measure "one account, no-op re-run (ledger)" one.yaml "$per" "$one_bytes"
 plan all.yaml "$accounts" "${pairs[@]}"
 measure "$accounts accounts in parallel, first run" all.yaml "$total" "$bytes"
-rerun all.yaml; measure "$accounts accounts, no-op re-run (checkpoints)" all.yaml "$total" "$bytes"
+rerun all.yaml; measure "$accounts accounts, no-op re-run (ledger)" all.yaml "$total" "$bytes"
 rm -f "$work/all.runbook.db"*; measure "$accounts accounts, no-op re-run (state deleted)" all.yaml "$total" "$bytes"
 
 seed "big$tag@acme.test" 1 99 $((30 * 1024 * 1024))

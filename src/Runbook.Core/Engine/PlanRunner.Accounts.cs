@@ -72,7 +72,9 @@ internal sealed partial class PlanRunner
         var records = await store.GetStepsAsync(cancellationToken);
         foreach (var step in plan.Steps)
         {
-            if (records[step.Id].Status != StepStatus.Done || await AccountsAsync(plan, step, kinds[step.Id], store, cancellationToken) is not { } view || view.Open.Count == 0)
+            // Only kinds done once per account reopen; an every-pass kind (delta sync) that is done has ended its window.
+            if (records[step.Id].Status != StepStatus.Done || kinds[step.Id].Accounts != AccountScope.EachOnce
+                || await AccountsAsync(plan, step, kinds[step.Id], store, cancellationToken) is not { } view || view.Open.Count == 0)
             {
                 continue;
             }

@@ -21,7 +21,7 @@ internal sealed partial class PlanRunner
         foreach (var step in plan.Steps)
         {
             views[step.Id] = await AccountsAsync(plan, step, kinds[step.Id], invalidated.Contains(step.Id) ? null : store, cancellationToken);
-            if (statuses[step.Id] == StepStatus.Done && views[step.Id] is { Open.Count: > 0 })
+            if (statuses[step.Id] == StepStatus.Done && kinds[step.Id].Accounts == Accounts.AccountScope.EachOnce && views[step.Id] is { Open.Count: > 0 })
             {
                 // A done per-account step reopens for accounts it has not done yet (see ReopenAsync).
                 statuses[step.Id] = StepStatus.Pending;

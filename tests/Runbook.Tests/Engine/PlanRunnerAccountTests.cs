@@ -72,6 +72,22 @@ public sealed class PlanRunnerAccountTests
     }
 
     [Fact]
+    public async Task Given_a_done_every_pass_step_When_applied_again_or_an_account_is_added_Then_it_is_not_reopened()
+    {
+        var every = new EveryPassStepKind();
+        using var h = new EngineHarness(null, every);
+        await h.ApplyAsync(h.NewPlan().AccountList(("a@x", "a")).Step("delta", "test.every_pass").Build());
+
+        var again = await h.ApplyAsync(h.NewPlan().AccountList(("a@x", "a")).Step("delta", "test.every_pass").Build());
+        var added = await h.ApplyAsync(h.NewPlan().AccountList(("a@x", "a"), ("b@x", "b")).Step("delta", "test.every_pass").Build());
+
+        Assert.Equal(new ApplyResult.Completed(0, 1), again);
+        Assert.Equal(new ApplyResult.Completed(0, 1), added);
+        Assert.Equal(1, every.Runs);
+        Assert.DoesNotContain(h.Observer.Lines, l => l.Contains("reopens", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_a_reset_per_account_step_When_applied_Then_every_account_runs_again()
     {
         var (h, kind) = Harness();

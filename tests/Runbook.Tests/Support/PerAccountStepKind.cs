@@ -42,3 +42,23 @@ internal sealed class PerAccountStepKind : IStepKind
         return failed.Count == 0 ? StepOutcome.Succeeded() : StepOutcome.Fail($"failed: {string.Join(", ", failed)}", retryable: false);
     }
 }
+
+/// <summary><c>test.every_pass</c>: a kind that covers every account on every run, like mail.delta_sync; done at once.</summary>
+internal sealed class EveryPassStepKind : IStepKind
+{
+    public string Name => "test.every_pass";
+
+    public IReadOnlyList<string> PlanSections => ["accounts"];
+
+    public AccountScope Accounts => AccountScope.EveryPass;
+
+    public int Runs { get; private set; }
+
+    public Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken) => Task.FromResult(StepPreview.Changes("a pass"));
+
+    public Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        Runs++;
+        return Task.FromResult<StepOutcome>(StepOutcome.Succeeded());
+    }
+}
