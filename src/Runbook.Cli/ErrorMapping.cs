@@ -15,6 +15,7 @@ internal static class ErrorMapping
     /// <summary>How an apply ended, as an exit code. A refused plan change is a usage matter: rerun with --accept-plan-change.</summary>
     public static ExitCode ExitCodeFor(Runbook.Engine.ApplyResult result) => result switch
     {
+        Runbook.Engine.ApplyResult.Completed { OpenExceptions: > 0 } => ExitCode.DoneWithExceptions,
         Runbook.Engine.ApplyResult.Completed => ExitCode.Success,
         Runbook.Engine.ApplyResult.Waiting => ExitCode.Waiting,
         Runbook.Engine.ApplyResult.Failed failed => failed.ExitCode,

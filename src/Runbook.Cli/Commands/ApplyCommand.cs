@@ -84,6 +84,10 @@ internal static class ApplyCommand
     {
         switch (result)
         {
+            case ApplyResult.Completed { OpenExceptions: > 0 } c:
+                console.Line($"done with exceptions: {c.Ran} step(s) ran, {c.Skipped} already done; {c.OpenExceptions} message(s) refused or altered by the new server and not accepted", "yellow");
+                console.Line($"see them with `runbook status {path}`; a later pass retries refused ones; `runbook accept {path} STEP --message ID --reason TEXT` records a decision");
+                break;
             case ApplyResult.Completed c:
                 console.Line($"done: {c.Ran} step(s) ran, {c.Skipped} already done", "green");
                 break;
@@ -118,7 +122,7 @@ internal static class ApplyResultJson
 
     public static JsonObject Describe(ApplyResult result) => result switch
     {
-        ApplyResult.Completed c => new() { ["result"] = "completed", ["ran"] = c.Ran, ["skipped"] = c.Skipped },
+        ApplyResult.Completed c => new() { ["result"] = c.OpenExceptions > 0 ? "done-with-exceptions" : "completed", ["ran"] = c.Ran, ["skipped"] = c.Skipped, ["open_exceptions"] = c.OpenExceptions },
         ApplyResult.Waiting w => new() { ["result"] = "waiting", ["step"] = w.StepId, ["until"] = w.Until?.ToString("O", CultureInfo.InvariantCulture), ["reason"] = w.Reason },
         ApplyResult.Failed f => new() { ["result"] = "failed", ["step"] = f.StepId, ["message"] = f.Message, ["retryable"] = f.Retryable },
         ApplyResult.PlanChanged p => new() { ["result"] = "plan-changed", ["changes"] = PlanCommand.ChangesJson(p.Diff), ["invalidated"] = new JsonArray([.. p.Diff.Invalidated.Select(i => JsonValue.Create(i))]) },

@@ -14,5 +14,6 @@ internal static class EngineCommands
         (ResetCommand.Create(console, engine), ResetCommand.Details),
         (LogCommand.Create(console, engine), LogCommand.Details),
         (UnlockCommand.Create(console, engine), UnlockCommand.Details),
+        (AcceptCommand.Create(console, engine), AcceptCommand.Details),
     ];
 }

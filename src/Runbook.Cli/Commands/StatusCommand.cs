@@ -44,6 +44,7 @@ internal static class StatusCommand
             }
         }
 
+        var exceptions = store is null ? [] : await store.ReadExceptionsAsync(null, cancellationToken);
         var holder = StateLock.Read(StateLock.PathFor(statePath));
         var planChanged = store is not null && await store.GetMetaAsync("plan_hash", cancellationToken) is { } hash && hash != plan.Hash;
         var rows = plan.Steps.Select(s => (Step: s, Record: records.GetValueOrDefault(s.Id), Approval: approvals.GetValueOrDefault(s.Id))).ToList();
@@ -57,6 +58,7 @@ internal static class StatusCommand
                 ["planChanged"] = planChanged,
                 ["lock"] = holder is null ? null : new JsonObject { ["pid"] = holder.Pid, ["host"] = holder.Host, ["since"] = Time(holder.StartedAt), ["stale"] = StateLock.IsStale(holder) },
                 ["steps"] = new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Step.Id, r.Step.Uses, r.Record, r.Approval))]),
+                ["exceptions"] = StatusExceptions.Json(exceptions),
             };
             await console.Out.WriteLineAsync(document.ToJsonString(ApplyResultJson.Indented));
             return 0;
@@ -89,6 +91,7 @@ internal static class StatusCommand
             }
         }
 
+        StatusExceptions.Print(console, path, exceptions);
         return 0;
     }
 

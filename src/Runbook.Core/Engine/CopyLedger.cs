@@ -1,7 +1,10 @@
 namespace Runbook.Engine;
 
-/// <summary>How a ledger entry came to be: the step appended the message, or found its copy already there by content.</summary>
-internal enum LedgerHow { Copied, Matched }
+/// <summary>
+/// How a ledger entry came to be: the step appended the message, found its copy already there by content, or appended
+/// it and the new server stored different bytes (the copy is there, so it is never appended again, but it is an exception).
+/// </summary>
+internal enum LedgerHow { Copied, Matched, Altered }
 
 /// <summary>
 /// One source message (account, folder, UIDVALIDITY, UID or POP3 UIDL) and where its copy lives on the new server.
@@ -33,6 +36,15 @@ internal interface ICopyLedger
 {
     Task<IReadOnlyList<LedgerEntry>> ReadAsync(string account, CancellationToken cancellationToken);
 
-    /// <summary>Adds or replaces entries (keyed by account, source folder, UIDVALIDITY and id) in one transaction.</summary>
+    /// <summary>
+    /// Adds or replaces entries (keyed by account, source folder, UIDVALIDITY and id) in one transaction. A refusal
+    /// recorded earlier for a message that is now copied is resolved in the same transaction.
+    /// </summary>
     Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Records messages the new server refused or altered (kept until resolved or accepted by a person).</summary>
+    Task RecordExceptionsAsync(IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken);
+
+    /// <summary>Every exception of the account, open or not.</summary>
+    Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken);
 }

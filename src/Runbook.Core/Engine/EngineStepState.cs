@@ -42,6 +42,12 @@ internal sealed class EngineStepState(IStateStore? store, string stepId, bool re
     Task ICopyLedger.RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
         Writable().WriteLedgerAsync(stepId, entries, cancellationToken);
 
+    Task ICopyLedger.RecordExceptionsAsync(IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken) =>
+        Writable().WriteExceptionsAsync(stepId, exceptions, cancellationToken);
+
+    async Task<IReadOnlyList<MessageException>> ICopyLedger.ReadExceptionsAsync(string account, CancellationToken cancellationToken) =>
+        store is null ? [] : await store.ReadExceptionsAsync(account, cancellationToken);
+
     private IStateStore Writable() =>
         readOnly || store is null
             ? throw new DryRunWriteException($"step {stepId} tried to write state during a dry run")

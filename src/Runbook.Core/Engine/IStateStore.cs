@@ -30,6 +30,10 @@ internal interface IStateStore : IAsyncDisposable
     Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string account, CancellationToken cancellationToken);
     Task WriteLedgerAsync(string stepId, IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
 
+    Task WriteExceptionsAsync(string stepId, IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken);
+    /// <summary>The exceptions of one account, or of every account when <paramref name="account"/> is null.</summary>
+    Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string? account, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StepAccountRecord>> GetStepAccountsAsync(string? stepId, CancellationToken cancellationToken);
     Task SetStepAccountAsync(string stepId, string account, string fingerprint, bool done, string? error, CancellationToken cancellationToken);
     /// <summary>A done step goes back to pending for accounts it has not done; <paramref name="forget"/>'s outcomes are dropped.</summary>

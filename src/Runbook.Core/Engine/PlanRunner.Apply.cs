@@ -50,7 +50,8 @@ internal sealed partial class PlanRunner
                 ran++;
             }
 
-            return new ApplyResult.Completed(ran, skipped);
+            var open = (await store.ReadExceptionsAsync(null, cancellationToken)).Count(e => e.Open);
+            return new ApplyResult.Completed(ran, skipped) { OpenExceptions = open };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

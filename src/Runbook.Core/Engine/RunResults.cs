@@ -7,8 +7,11 @@ internal abstract record ApplyResult
 {
     private ApplyResult() { }
 
-    /// <summary>Every selected step is done.</summary>
-    public sealed record Completed(int Ran, int Skipped) : ApplyResult;
+    /// <summary>Every selected step is done; <see cref="OpenExceptions"/> messages were refused or altered and nobody accepted them yet.</summary>
+    public sealed record Completed(int Ran, int Skipped) : ApplyResult
+    {
+        public int OpenExceptions { get; init; }
+    }
 
     /// <summary>A step waits for a time, a window or an approval; the state says so, a later apply resumes.</summary>
     public sealed record Waiting(string StepId, DateTimeOffset? Until, string Reason) : ApplyResult;

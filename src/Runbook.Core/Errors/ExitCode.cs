@@ -8,6 +8,11 @@ public enum ExitCode
     ChangesPending = 2,
     Waiting = 3,
     /// <summary>
+    /// Every step ran, but messages were refused or altered by the new server and no person has accepted them yet
+    /// (<c>runbook status</c> lists them, <c>runbook accept</c> records a decision). Not success: mail is not all there as it was.
+    /// </summary>
+    DoneWithExceptions = 4,
+    /// <summary>
     /// The run cannot go on as asked: bad usage, a changed plan not accepted, or a valid plan using a step kind this
     /// build cannot run yet. Not 65: validate accepts such a plan, and the fix is an operator's choice, not a plan error.
     /// </summary>

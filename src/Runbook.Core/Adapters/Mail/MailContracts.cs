@@ -82,9 +82,14 @@ internal sealed record AppendItem
     public IReadOnlyList<string> Flags { get; init; } = [];
     public IReadOnlyList<string> Keywords { get; init; } = [];
     public DateTimeOffset? InternalDate { get; init; }
+    /// <summary>SHA-256 and risky content of the exact bytes, when the spool saw them pass (null otherwise).</summary>
+    public ContentInspection? Inspection { get; init; }
 }
 
 internal enum AppendStatus { Stored, Rejected }
+
+/// <summary>What the new server holds at a UID it just gave: its size, and its bytes (SHA-256, and up to a limit the bytes themselves) when asked.</summary>
+internal sealed record StoredMessage(uint Uid, long Size, byte[]? Sha256 = null, byte[]? Bytes = null);
 
 /// <summary>Result per appended item; a rejection carries the server's reason; dropped keywords/flags are listed.</summary>
 internal sealed record AppendResult(AppendItem Item, AppendStatus Status, uint? Uid, string? Reason, IReadOnlyList<string> DroppedKeywords);
@@ -114,6 +119,15 @@ internal interface IMailDestination : IAsyncDisposable
         await IndexAsync(path, cancellationToken) is { } index ? await DescribeAsync(path, [.. index.Messages.Select(m => m.Uid)], cancellationToken) : [];
     /// <summary>Appends a batch (MULTIAPPEND where offered). A refused keyword is retried without it; a refused message is reported, not thrown.</summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(string path, IReadOnlyList<AppendItem> batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads back what the server stored at <paramref name="uids"/> (one FETCH of RFC822.SIZE for all), and the bytes
+    /// of those in <paramref name="hash"/> (hashed as they stream). A UID the server no longer has is left out.
+    /// </summary>
+    Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken);
+
+    /// <summary>The server's software as it names itself (IMAP ID, else its greeting), for the report of altered mail.</summary>
+    string? Software => null;
 
     /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
     Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);

@@ -39,6 +39,12 @@ internal sealed partial class StateStore
                     """, cancellationToken, ("$a", e.Account), ("$sf", e.SourceFolder), ("$sv", (long)e.SourceUidValidity), ("$sid", e.SourceId),
                     ("$id", e.Identity), ("$size", e.Size), ("$df", e.DestinationFolder), ("$dv", (long)e.DestinationUidValidity),
                     ("$du", (long)e.DestinationUid), ("$how", e.How.ToString().ToLowerInvariant()), ("$step", stepId), ("$at", now));
+                if (e.How != LedgerHow.Altered)
+                {
+                    // A message refused by an earlier pass that is now on the new server is no longer an exception.
+                    await WriteAsync(t, "UPDATE message_exceptions SET resolved_at = $at WHERE id = $id AND kind = 'refused' AND resolved_at IS NULL",
+                        cancellationToken, ("$id", MessageException.IdOf(e.Account, e.SourceFolder, e.SourceUidValidity, e.SourceId)), ("$at", now));
+                }
             }
         }, cancellationToken);
 

@@ -36,6 +36,15 @@ internal sealed partial class StateStore
             step_id TEXT NOT NULL, account TEXT NOT NULL, fingerprint TEXT NOT NULL, status TEXT NOT NULL,
             error TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (step_id, account));
         """,
+        // 3: messages the new server refused or altered, per account like the ledger, until resolved or accepted.
+        """
+        CREATE TABLE message_exceptions (
+            id TEXT PRIMARY KEY, account TEXT NOT NULL, source_folder TEXT NOT NULL, source_uidvalidity INTEGER NOT NULL,
+            source_id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, location TEXT,
+            step_id TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, resolved_at TEXT,
+            accepted_by TEXT, accepted_at TEXT, accept_reason TEXT);
+        CREATE INDEX message_exceptions_account ON message_exceptions (account);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

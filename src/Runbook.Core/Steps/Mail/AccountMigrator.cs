@@ -44,6 +44,7 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
             Routes = map.Routes,
             Folders = folders,
             Rejections = [.. log.Rejections],
+            Alterations = [.. log.Alterations],
             Dropped = [.. log.Dropped],
             ContentMatchOnly = ledger.WasEmpty && folders.Any(f => f.Present > 0),
         };

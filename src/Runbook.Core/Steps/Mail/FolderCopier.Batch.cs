@@ -44,8 +44,9 @@ internal sealed partial class FolderCopier
         }
     }
 
-    private async Task<IReadOnlyList<AppendResult>> AppendAsync(FolderRoute route, SpooledBatch batch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AppendResult>> AppendAsync(Unit unit, SpooledBatch batch, CancellationToken cancellationToken)
     {
+        var route = unit.Route;
         var outcomes = new List<AppendResult>(batch.Refused);
         if (batch.Items.Count > 0)
         {
@@ -57,7 +58,7 @@ internal sealed partial class FolderCopier
             var source = outcome.Item.Source;
             if (outcome.Status == AppendStatus.Rejected)
             {
-                log.Rejections.Add(new MessageRejection(Account, route.Source, source.SourceId, source.Size, outcome.Reason ?? "refused by the destination"));
+                log.Rejections.Add(new MessageRejection(Account, route.Source, source.SourceId, source.Size, outcome.Reason ?? "refused by the destination") { UidValidity = unit.UidValidity });
             }
             else if (outcome.DroppedKeywords.Count > 0)
             {

@@ -15,6 +15,7 @@ internal sealed partial class FolderCopier
         var copied = 0;
         var copiedBytes = 0L;
         var rejected = 0;
+        var alteredCount = 0;
         var batches = Batches(missing).ToList();
         var pending = batches.Count > 0 ? SpoolAsync(unit.Route, batches[0], cancellationToken) : null;
         try
@@ -24,7 +25,9 @@ internal sealed partial class FolderCopier
                 using var spooled = await pending!;
                 pending = b + 1 < batches.Count ? SpoolAsync(unit.Route, batches[b + 1], cancellationToken) : null;
                 var entries = new List<LedgerEntry>();
-                foreach (var outcome in await AppendAsync(unit.Route, spooled, cancellationToken))
+                var outcomes = await AppendAsync(unit, spooled, cancellationToken);
+                var altered = await CheckStoredAsync(unit, outcomes, cancellationToken);
+                foreach (var outcome in outcomes)
                 {
                     if (outcome.Status != AppendStatus.Stored)
                     {
@@ -33,10 +36,12 @@ internal sealed partial class FolderCopier
                         continue;
                     }
 
-                    copied++;
-                    copiedBytes += outcome.Item.Size;
+                    var changed = altered.Contains(outcome.Item.Source);
+                    copied += changed ? 0 : 1;
+                    alteredCount += changed ? 1 : 0;
+                    copiedBytes += changed ? 0 : outcome.Item.Size;
                     // Without UIDPLUS the UID is unknown (0): the next pass finds this copy by content and fills it in.
-                    entries.Add(Entry(unit, target, outcome.Item.Source, outcome.Uid ?? 0, LedgerHow.Copied));
+                    entries.Add(Entry(unit, target, outcome.Item.Source, outcome.Uid ?? 0, changed ? LedgerHow.Altered : LedgerHow.Copied));
                 }
 
                 await ledger.RecordAsync(entries, cancellationToken);
@@ -47,7 +52,7 @@ internal sealed partial class FolderCopier
             await DiscardAsync(pending);
         }
 
-        return result with { Copied = copied, CopiedBytes = copiedBytes, Rejected = rejected };
+        return result with { Copied = copied, CopiedBytes = copiedBytes, Rejected = rejected, Altered = alteredCount };
     }
 
     private IEnumerable<IReadOnlyList<SourceMessage>> Batches(IReadOnlyList<SourceMessage> missing)

@@ -39,8 +39,38 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
             context.Log.Warning($"{rejection.Account} {rejection.Folder} UID {rejection.SourceId} ({MigrationReport.Bytes(rejection.Size)}) refused by the new server: {rejection.Reason}");
         }
 
+        foreach (var alteration in results.SelectMany(r => r.Alterations))
+        {
+            context.Log.Warning($"{alteration.Account} {alteration.Folder} UID {alteration.SourceId} altered by the new server{(alteration.Software is { } s ? $" ({s})" : "")}, stored as {alteration.Destination} UID {alteration.DestinationUid}: {alteration.What}");
+        }
+
         ThrowWhenNoAccountGotIn(results);
         return results;
+    }
+
+    /// <summary>The step's accounts' exceptions that nobody resolved or accepted yet.</summary>
+    public static async Task<IReadOnlyList<MessageException>> OpenExceptionsAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var open = new List<MessageException>();
+        foreach (var account in MailStepParameters.From(context.Plan, context.Step).Accounts)
+        {
+            open.AddRange((await context.State.Ledger.ReadExceptionsAsync(account.Email, cancellationToken)).Where(e => e.Open));
+        }
+
+        return open;
+    }
+
+    /// <summary>Adds the open exceptions to a finished step's outputs: the step is then done with exceptions.</summary>
+    public static async Task<JsonObject> WithExceptionsAsync(StepContext context, JsonObject outputs, CancellationToken cancellationToken)
+    {
+        var open = await OpenExceptionsAsync(context, cancellationToken);
+        outputs["open_exceptions"] = open.Count;
+        if (open.Count > 0)
+        {
+            outputs["summary"] = $"{outputs["summary"]?.GetValue<string>()}; done with exceptions: {open.Count} message(s) refused or altered, not accepted";
+        }
+
+        return outputs;
     }
 
     /// <summary>
@@ -66,6 +96,7 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
         {
             var failure = MigrationReport.Failure([account]);
             await context.State.SetAccountOutcomeAsync(account.Account, failure, cancellationToken);
+            await context.State.Ledger.RecordExceptionsAsync(Exceptions(account), cancellationToken);
             var copied = account.Folders.Sum(f => f.Copied);
             if (copied == 0 && account.Rejections.Count == 0 && account.Dropped.Count == 0 && !account.Failed)
             {
@@ -79,6 +110,22 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
                 (JsonObject)detail["accounts"]![0]!.DeepClone(), cancellationToken);
         }
     }
+
+    /// <summary>Refused and altered messages as exceptions: they stay on record until a pass copies them or a person accepts them.</summary>
+    private static List<MessageException> Exceptions(AccountResult account) =>
+    [
+        .. account.Rejections.Select(r => new MessageException
+        {
+            Account = r.Account, SourceFolder = r.Folder, SourceUidValidity = r.UidValidity, SourceId = r.SourceId,
+            Kind = ExceptionKind.Refused, Reason = r.Reason, Size = r.Size,
+        }),
+        .. account.Alterations.Select(a => new MessageException
+        {
+            Account = a.Account, SourceFolder = a.Folder, SourceUidValidity = a.UidValidity, SourceId = a.SourceId,
+            Kind = ExceptionKind.Altered, Reason = a.What, Size = a.Size,
+            Where = $"{a.Destination} UID {a.DestinationUid}" + (a.Software is { } s ? $" on {s}" : ""),
+        }),
+    ];
 
     /// <summary>Adds up batch reports from parallel accounts for the progress display.</summary>
     private sealed class CopyCounter(IProgress<StepProgress> target, string activity) : IProgress<CopyProgress>

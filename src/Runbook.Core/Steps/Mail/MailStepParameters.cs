@@ -12,7 +12,8 @@ internal sealed record MailStepParameters(
     SourceProtocol Source,
     int Concurrency,
     int BatchSize,
-    bool RecopyDeleted)
+    bool RecopyDeleted,
+    VerifyAppends VerifyAppends = VerifyAppends.Risky)
 {
     public static MailStepParameters From(RunbookPlan plan, StepDefinition step)
     {
@@ -21,7 +22,8 @@ internal sealed record MailStepParameters(
         var concurrency = Integer(with["concurrency"]) ?? 4;
         var batch = Integer(with["batch_size"]) ?? 100;
         var recopy = with["recopy_deleted"]?.GetValue<bool>() ?? false;
-        return new MailStepParameters(AccountSelection.Select(plan, step), source, concurrency, batch, recopy);
+        var verify = with["verify_appends"]?.GetValue<string>() == "hash" ? VerifyAppends.Hash : VerifyAppends.Risky;
+        return new MailStepParameters(AccountSelection.Select(plan, step), source, concurrency, batch, recopy, verify);
     }
 
     /// <summary>
@@ -32,7 +34,7 @@ internal sealed record MailStepParameters(
         Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
 
     public MigrationOptions Options(string spoolDirectory) =>
-        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3, RecopyDeleted = RecopyDeleted };
+        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3, RecopyDeleted = RecopyDeleted, VerifyAppends = VerifyAppends };
 
     public static ServerDefinition Server(RunbookPlan plan, string role) =>
         plan.Servers.TryGetValue(role, out var server)

@@ -32,21 +32,24 @@ internal sealed class MessageSpool : IDisposable
     public async Task<IReadOnlyList<AppendItem>> SpoolAsync(
         IMailSource source, string folder, IReadOnlyList<SourceMessage> messages, CancellationToken cancellationToken)
     {
-        var paths = new Dictionary<SourceMessage, string>(ReferenceEqualityComparer.Instance);
+        var paths = new Dictionary<SourceMessage, (string Path, InspectingStream Stream)>(ReferenceEqualityComparer.Instance);
         await source.CopyRawManyAsync(folder, messages, message =>
         {
             var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _files.Add(path);
-            paths[message] = path;
-            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            // Hashed and inspected on the way in, so checking what the new server stored costs no second read.
+            var stream = new InspectingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous));
+            paths[message] = (path, stream);
+            return stream;
         }, cancellationToken);
 
         // A message expunged on the source between listing and fetch has no file: it is gone and no longer listed.
-        return [.. messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m]))];
+        return [.. messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m].Path, paths[m].Stream.Result))];
     }
 
-    private static AppendItem Item(SourceMessage message, string path) => new()
+    private static AppendItem Item(SourceMessage message, string path, ContentInspection? inspection) => new()
     {
+        Inspection = inspection,
         Source = message,
         Size = new FileInfo(path).Length,
         OpenContent = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),

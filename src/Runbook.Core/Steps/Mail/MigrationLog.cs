@@ -4,6 +4,7 @@ namespace Runbook.Steps.Mail;
 internal sealed class MigrationLog(IProgress<CopyProgress>? progress = null)
 {
     public List<MessageRejection> Rejections { get; } = [];
+    public List<MessageAlteration> Alterations { get; } = [];
     public List<DroppedKeywords> Dropped { get; } = [];
 
     public void Report(long bytes, int messages)

@@ -19,4 +19,9 @@ internal sealed record MigrationOptions
     public bool Pop3 { get; init; }
     /// <summary>Copy again what the ledger shows as copied and a person has since deleted or moved on the new server (<c>recopy_deleted</c>).</summary>
     public bool RecopyDeleted { get; init; }
+    /// <summary>How a stored copy is checked: size always, bytes of the messages at risk (default) or of all (<c>verify_appends: hash</c>).</summary>
+    public VerifyAppends VerifyAppends { get; init; } = VerifyAppends.Risky;
 }
+
+/// <summary>Which stored copies have their bytes read back and hashed (every copy's size is always compared).</summary>
+internal enum VerifyAppends { Risky, Hash }

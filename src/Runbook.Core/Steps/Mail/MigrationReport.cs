@@ -14,7 +14,8 @@ internal static class MigrationReport
         return dryRun
             ? $"copy {Count(folders.Sum(f => f.Missing))} messages ({Bytes(folders.Sum(f => f.MissingBytes))}) in {folders.Count(f => f.Missing > 0)} folders of {results.Count} accounts{kept}"
             : $"copied {Count(folders.Sum(f => f.Copied))} messages ({Bytes(folders.Sum(f => f.CopiedBytes))}) for {results.Count} accounts; " +
-              $"{Count(folders.Sum(f => f.Present))} already there, {results.Sum(r => r.Rejections.Count)} refused{kept}";
+              $"{Count(folders.Sum(f => f.Present))} already there, {results.Sum(r => r.Rejections.Count)} refused" +
+              (folders.Sum(f => f.Altered) is > 0 and var altered ? $", {Count(altered)} altered by the new server" : "") + kept;
     }
 
     /// <summary>Per account and folder: the mapping and what is (or would be) copied.</summary>
@@ -37,6 +38,7 @@ internal static class MigrationReport
             }
 
             lines.AddRange(account.Rejections.Select(r => $"  refused: {r.Folder} UID {r.SourceId} ({Bytes(r.Size)}): {r.Reason}"));
+            lines.AddRange(account.Alterations.Select(a => $"  altered: {a.Folder} UID {a.SourceId} → {a.Destination} UID {a.DestinationUid}: {a.What}"));
             lines.AddRange(account.Dropped.Select(d => $"  copied without {string.Join(" ", d.Keywords)}: {d.Folder} UID {d.SourceId}"));
         }
 
@@ -53,6 +55,11 @@ internal static class MigrationReport
         ["rejections"] = new JsonArray([.. results.SelectMany(r => r.Rejections).Select(r => (JsonNode)new JsonObject
         {
             ["account"] = r.Account, ["folder"] = r.Folder, ["uid"] = r.SourceId, ["size"] = r.Size, ["reason"] = r.Reason,
+        })]),
+        ["altered"] = new JsonArray([.. results.SelectMany(r => r.Alterations).Select(a => (JsonNode)new JsonObject
+        {
+            ["account"] = a.Account, ["folder"] = a.Folder, ["uid"] = a.SourceId, ["size"] = a.Size, ["destination"] = a.Destination,
+            ["destination_uid"] = a.DestinationUid, ["server"] = a.Software, ["what"] = a.What,
         })]),
         ["dropped_keywords"] = new JsonArray([.. results.SelectMany(r => r.Dropped).Select(d => (JsonNode)new JsonObject
         {
@@ -86,7 +93,7 @@ internal static class MigrationReport
         ["folders"] = new JsonArray([.. r.Folders.Select(f => (JsonNode)new JsonObject
         {
             ["source"] = f.Source, ["destination"] = f.Destination, ["listed"] = f.Listed, ["present"] = f.Present,
-            ["copied"] = f.Copied, ["bytes"] = f.CopiedBytes, ["rejected"] = f.Rejected, ["deleted_on_destination"] = f.Deleted, ["error"] = f.Error,
+            ["copied"] = f.Copied, ["bytes"] = f.CopiedBytes, ["rejected"] = f.Rejected, ["altered"] = f.Altered, ["deleted_on_destination"] = f.Deleted, ["error"] = f.Error,
         })]),
     };
 

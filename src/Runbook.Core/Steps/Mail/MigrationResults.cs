@@ -1,7 +1,13 @@
 namespace Runbook.Steps.Mail;
 
 /// <summary>A message the destination refused; reported, never skipped silently.</summary>
-internal sealed record MessageRejection(string Account, string Folder, string SourceId, long Size, string Reason);
+internal sealed record MessageRejection(string Account, string Folder, string SourceId, long Size, string Reason)
+{
+    public uint UidValidity { get; init; }
+}
+
+/// <summary>A message the new server stored with other bytes than were sent (e.g. 8-bit header bytes replaced by X).</summary>
+internal sealed record MessageAlteration(string Account, string Folder, uint UidValidity, string SourceId, long Size, string Destination, uint DestinationUid, string? Software, string What);
 
 /// <summary>Flags or keywords the destination refused for one message, which was still copied without them.</summary>
 internal sealed record DroppedKeywords(string Account, string Folder, string SourceId, IReadOnlyList<string> Keywords);
@@ -19,6 +25,8 @@ internal sealed record FolderResult
     public int Copied { get; init; }
     public long CopiedBytes { get; init; }
     public int Rejected { get; init; }
+    /// <summary>Appended, but stored with other bytes (counted apart from <see cref="Copied"/>).</summary>
+    public int Altered { get; init; }
     /// <summary>Copied before (the ledger says so) and since deleted or moved away on the new server by a person: not copied again.</summary>
     public int Deleted { get; init; }
     public string? Error { get; init; }
@@ -31,6 +39,7 @@ internal sealed record AccountResult
     public IReadOnlyList<FolderRoute> Routes { get; init; } = [];
     public IReadOnlyList<FolderResult> Folders { get; init; } = [];
     public IReadOnlyList<MessageRejection> Rejections { get; init; } = [];
+    public IReadOnlyList<MessageAlteration> Alterations { get; init; } = [];
     public IReadOnlyList<DroppedKeywords> Dropped { get; init; } = [];
     public IReadOnlyList<string> Problems { get; init; } = [];
     public string? Error { get; init; }

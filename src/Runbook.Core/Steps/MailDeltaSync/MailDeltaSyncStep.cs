@@ -48,7 +48,7 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
             var outputs = MigrationReport.Outputs(results);
             outputs["summary"] = summary;
             outputs["finished_at"] = now.ToString("O", CultureInfo.InvariantCulture);
-            return StepOutcome.Succeeded(outputs);
+            return StepOutcome.Succeeded(await MailPass.WithExceptionsAsync(context, outputs, cancellationToken));
         }
 
         var next = now + schedule.Interval;

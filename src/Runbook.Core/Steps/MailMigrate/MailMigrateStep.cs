@@ -48,6 +48,6 @@ internal sealed class MailMigrateStep(AccountConnectorFactory connect, string sp
 
         var outputs = MigrationReport.Outputs(results);
         outputs["summary"] = MigrationReport.Summary(results, dryRun: false);
-        return StepOutcome.Succeeded(outputs);
+        return StepOutcome.Succeeded(await MailPass.WithExceptionsAsync(context, outputs, cancellationToken));
     }
 }

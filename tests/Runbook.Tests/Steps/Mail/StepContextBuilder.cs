@@ -85,6 +85,11 @@ internal sealed class FakeStepState(Dictionary<string, string>? checkpoints = nu
 
         public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("dry run wrote the copy ledger");
+
+        public Task RecordExceptionsAsync(IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("dry run wrote exceptions");
+
+        public Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken) => inner.ReadExceptionsAsync(account, cancellationToken);
     }
 
     public Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Checkpoints.GetValueOrDefault(key));

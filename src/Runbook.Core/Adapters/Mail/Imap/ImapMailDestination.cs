@@ -29,6 +29,8 @@ internal sealed class ImapMailDestination : IMailDestination
 
     public DestinationCapabilities Capabilities { get; }
 
+    public string? Software { get; private set; }
+
     public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
     {
         // The recorder keeps the login's reply: MailKit drops its [UNAVAILABLE] code, which means "busy", not "wrong password".
@@ -36,7 +38,7 @@ internal sealed class ImapMailDestination : IMailDestination
         try
         {
             await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
-            return new ImapMailDestination(client, endpoint, login);
+            return new ImapMailDestination(client, endpoint, login) { Software = await IdentifyAsync(client, cancellationToken) };
         }
         catch
         {
@@ -115,6 +117,26 @@ internal sealed class ImapMailDestination : IMailDestination
                 quota.StorageLimit * 1024L, (quota.CurrentStorageSize ?? 0) * 1024L, quota.MessageLimit, quota.CurrentMessageCount);
         });
 
+    public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading back what {path} stored", async () =>
+        {
+            if (uids.Count == 0 || await OpenAsync(path, cancellationToken) is not { } folder)
+            {
+                return (IReadOnlyList<StoredMessage>)[];
+            }
+
+            var sizes = await folder.FetchAsync([.. uids.Select(u => new UniqueId(folder.UidValidity, u))], MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
+            var stored = sizes.ToDictionary(s => s.UniqueId.Id, s => new StoredMessage(s.UniqueId.Id, (long)(s.Size ?? 0)));
+            var wanted = uids.Where(u => hash.Contains(u) && stored.ContainsKey(u)).Select(u => new UniqueId(folder.UidValidity, u)).ToList();
+            if (wanted.Count > 0)
+            {
+                await ((ImapFolder)folder).GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
+                    stored[uid.Id] = await StoredBytes.ReadAsync(uid.Id, stream, token), cancellationToken);
+            }
+
+            return [.. uids.Where(stored.ContainsKey).Select(u => stored[u])];
+        });
+
     public async ValueTask DisposeAsync()
     {
         if (_raw is not null)
@@ -122,6 +144,26 @@ internal sealed class ImapMailDestination : IMailDestination
             await _raw.DisposeAsync();
         }
         await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    }
+
+    /// <summary>The server's name and version from IMAP ID (RFC 2971), when it offers it; one round trip at connect.</summary>
+    private static async Task<string?> IdentifyAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        if (!client.Capabilities.HasFlag(ImapCapabilities.Id))
+        {
+            return null;
+        }
+
+        try
+        {
+            var id = await client.IdentifyAsync(new ImapImplementation { Name = "Runbook" }, cancellationToken);
+            return id is null ? null : string.Join(' ', new[] { id.Name, id.Version }.Where(p => !string.IsNullOrWhiteSpace(p)));
+        }
+        catch (ImapCommandException)
+        {
+            // ID is optional: a server that refuses it is still a destination.
+            return null;
+        }
     }
 
     private static async Task<IMailFolder> CreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)

@@ -74,5 +74,21 @@ internal sealed class FakeLedger : ICopyLedger
         return Task.CompletedTask;
     }
 
+    public List<MessageException> Exceptions { get; } = [];
+
+    public Task RecordExceptionsAsync(IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken)
+    {
+        foreach (var exception in exceptions)
+        {
+            Exceptions.RemoveAll(e => e.Id == exception.Id);
+            Exceptions.Add(exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MessageException>>([.. Exceptions.Where(e => e.Account == account)]);
+
     public void Clear() => _entries.Clear();
 }

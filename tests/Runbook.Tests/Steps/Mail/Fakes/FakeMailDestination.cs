@@ -61,7 +61,8 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
             using var copy = new MemoryStream();
             await stream.CopyToAsync(copy, cancellationToken);
             var dropped = item.Keywords.Where(behaviour.RefusedKeywords.Contains).ToList();
-            var stored = folder.AddBytes(copy.ToArray(), item.Source.MessageId,
+            var bytes = behaviour.EightBitHeaderToX ? Cyrus(copy.ToArray()) : copy.ToArray();
+            var stored = folder.AddBytes(bytes, item.Source.MessageId,
                 item.Flags, [.. item.Keywords.Except(dropped)], item.InternalDate);
             server.Writes++;
             behaviour.Appended++;
@@ -69,6 +70,30 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         }
 
         return results;
+    }
+
+    public string? Software => behaviour.EightBitHeaderToX ? "Cyrus IMAP (fake)" : "fake";
+
+    public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken)
+    {
+        behaviour.StoredReads++;
+        var messages = server.Folders[path].Messages.Where(m => uids.Contains(m.Uid));
+        return Task.FromResult<IReadOnlyList<StoredMessage>>([.. messages.Select(m => hash.Contains(m.Uid)
+            ? new StoredMessage(m.Uid, m.Bytes.Length, System.Security.Cryptography.SHA256.HashData(m.Bytes), m.Bytes)
+            : new StoredMessage(m.Uid, m.Bytes.Length))]);
+    }
+
+    /// <summary>What Cyrus does by default: every 8-bit byte in the header becomes 'X', the size stays.</summary>
+    private static byte[] Cyrus(byte[] bytes)
+    {
+        var end = Runbook.Adapters.Mail.HeaderBlock.End(bytes);
+        var result = (byte[])bytes.Clone();
+        for (var i = 0; i < end; i++)
+        {
+            result[i] = result[i] >= 0x80 ? (byte)'X' : result[i];
+        }
+
+        return result;
     }
 
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
@@ -90,4 +115,7 @@ internal sealed class FakeDestinationBehaviour
     public int DropFolderListings { get; set; }
     public int Appended { get; set; }
     public int DestinationListings { get; set; }
+    /// <summary>Stores every 8-bit header byte as 'X', as Cyrus does.</summary>
+    public bool EightBitHeaderToX { get; init; }
+    public int StoredReads { get; set; }
 }

@@ -36,10 +36,25 @@ public sealed class MailMigrationFaultLabTests(LabFixture fixture)
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
 
-        Assert.True(code == 0, output);
+        // A refused message is not success: done with exceptions (4) until a pass copies it or a person accepts it.
+        Assert.True(code == 4, output);
         Assert.Matches(@"INBOX UID \d+ \(2 MB\) refused by the new server: .*LIMIT", output);
         Assert.Matches($"copied without [^\\n]*{longKeyword}[^\\n]*: INBOX UID", output);
         Assert.Equal(seeded + 1, await CountAsync(lab, login));
+
+        // status names the refused message; a person accepts it with a reason, and the run is then a success.
+        var (_, status) = await RunbookProcess.RunAsync(plan.Folder, "status", plan.PlanPath);
+        var id = System.Text.RegularExpressions.Regex.Match(status, @"\n  ([0-9a-f]{10}) refused +\S+ INBOX UID \d+: \[LIMIT\]").Groups[1].Value;
+        Assert.True(id.Length == 10, status);
+        Assert.Equal(64, (await RunbookProcess.RunAsync(plan.Folder, "accept", plan.PlanPath, "migrate", "--message", id)).ExitCode);
+        var (accepted, acceptOutput) = await RunbookProcess.RunAsync(plan.Folder, "accept", plan.PlanPath, "migrate", "--message", id, "--reason", "too big for the new plan; the customer keeps it locally", "--by", "kenji");
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        var (_, after) = await RunbookProcess.RunAsync(plan.Folder, "status", plan.PlanPath);
+
+        Assert.True(accepted == 0, acceptOutput);
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("0 open, 1 accepted", after, StringComparison.Ordinal);
+        Assert.Contains("accepted by kenji", after, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,7 +93,11 @@ public sealed class MailMigrationLabTests(LabFixture fixture)
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
 
-        Assert.True(code == 0, output);
+        // POP3 serves the corpus's NUL byte as it is; the new Dovecot serves it over IMAP as 0x80 (IMAP allows no NUL),
+        // so that one copy is not what was sent: done with exceptions (4), the message named, the rest exact.
+        Assert.True(code == 4, output);
+        Assert.Matches(@"altered by the new server \(Dovecot[^)]*\), stored as INBOX UID \d+: same size, other bytes; first difference at byte \d+ \(body\): sent 00", output);
+        Assert.Contains("done with exceptions: 1 message(s) refused or altered", output, StringComparison.Ordinal);
         var expected = manifest.Folders.SelectMany(f => f.Messages).Select(m => m.Sha256.ToLowerInvariant()).Order(StringComparer.Ordinal);
         Assert.Equal(expected, (await SnapshotAsync(lab, "new", login))["INBOX"].Select(m => m.Sha256).Order(StringComparer.Ordinal));
     }
