@@ -2,9 +2,10 @@ namespace Runbook.Engine;
 
 /// <summary>
 /// How a ledger entry came to be: the step appended the message, found its copy already there by content, or appended
-/// it and the new server stored different bytes (the copy is there, so it is never appended again, but it is an exception).
+/// it and the new server stored different bytes (the copy is there, so it is never appended again, but it is an exception),
+/// or appended a repaired version (<c>repair:</c>; its identity then names both the original and the repaired bytes).
 /// </summary>
-internal enum LedgerHow { Copied, Matched, Altered }
+internal enum LedgerHow { Copied, Matched, Altered, Repaired }
 
 /// <summary>
 /// One source message (account, folder, UIDVALIDITY, UID or POP3 UIDL) and where its copy lives on the new server.

@@ -13,6 +13,7 @@ internal sealed partial class PlanRunner
         var (planned, kinds) = Resolve(plan);
         var selected = Select(plan, options);
         _lastWait = null;
+        _statePath = options.StatePath;
         await using var session = await services.State.OpenForApplyAsync(options.StatePath, options.Command, _time, cancellationToken);
         var store = session.Store;
         if (session.StaleHolder is { } stale)

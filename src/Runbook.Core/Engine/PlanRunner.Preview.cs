@@ -11,6 +11,7 @@ internal sealed partial class PlanRunner
     public async Task<PlanPreviewResult> PreviewAsync(Plan.Model.RunbookPlan plan, string statePath, CancellationToken cancellationToken)
     {
         var (planned, kinds) = Resolve(plan);
+        _statePath = statePath;
         await using var store = await services.State.OpenReadOnlyAsync(statePath, _time, cancellationToken);
         var records = store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
         var diff = PlanDiff.Compare(planned, records);

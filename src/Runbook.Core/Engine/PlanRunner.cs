@@ -26,6 +26,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
 {
     private readonly TimeProvider _time = services.Time;
     private readonly ISleeper _sleeper = services.Sleeper ?? new TimeProviderSleeper(services.Time);
+    private string? _statePath;
 
     /// <summary>The plan's steps with their kinds and fingerprints; an unknown kind or window is an invalid plan;
     /// a language kind this build cannot run refuses the run (see <see cref="UnsupportedStepKinds"/>).</summary>
@@ -82,6 +83,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         Progress = new ObserverProgress(observer, step),
         Log = new ObserverLog(observer, step),
         DryRun = dryRun,
+        StatePath = _statePath,
         FirstStartedAt = record?.FirstStartedAt,
         Attempt = record?.Attempts ?? 0,
         Approval = approval,

@@ -17,6 +17,9 @@ internal sealed record StepContext
     /// <summary>Human-readable lines for the console (not the journal: use <see cref="IStepState.RecordAsync"/> for that).</summary>
     public required IStepLog Log { get; init; }
 
+    /// <summary>The state database's path; files a step keeps beside it (e.g. originals of repaired messages) go in its folder.</summary>
+    public string? StatePath { get; init; }
+
     /// <summary>True for <c>runbook plan</c>: nothing may be written anywhere.</summary>
     public bool DryRun { get; init; }
 

@@ -30,6 +30,23 @@ internal static class HeaderBlock
         return headers;
     }
 
+    /// <summary>Where the header fields end: the start of the first empty line, or the end when there is none (headers only).</summary>
+    public static int FieldsEnd(ReadOnlySpan<byte> block)
+    {
+        var position = 0;
+        while (position < block.Length)
+        {
+            var newline = block[position..].IndexOf((byte)'\n');
+            var lineEnd = newline < 0 ? block.Length : position + newline + 1;
+            if (IsBlank(block[position..lineEnd]))
+            {
+                return position;
+            }
+            position = lineEnd;
+        }
+        return block.Length;
+    }
+
     /// <summary>Where the header block ends: after the first empty line, or at the end when there is none (headers only).</summary>
     public static int End(ReadOnlySpan<byte> block)
     {

@@ -45,6 +45,7 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
             Folders = folders,
             Rejections = [.. log.Rejections],
             Alterations = [.. log.Alterations],
+            Repairs = [.. log.Repairs],
             Dropped = [.. log.Dropped],
             ContentMatchOnly = ledger.WasEmpty && folders.Any(f => f.Present > 0),
         };

@@ -13,8 +13,9 @@ internal sealed partial class FolderCopier
         public void Dispose() => spool.Dispose();
     }
 
-    private async Task<SpooledBatch> SpoolAsync(FolderRoute route, IReadOnlyList<SourceMessage> batch, CancellationToken cancellationToken)
+    private async Task<SpooledBatch> SpoolAsync(Unit unit, IReadOnlyList<SourceMessage> batch, CancellationToken cancellationToken)
     {
+        var route = unit.Route;
         var spool = new MessageSpool(options.SpoolDirectory);
         try
         {
@@ -35,7 +36,7 @@ internal sealed partial class FolderCopier
             }
 
             var items = fetch.Count == 0 ? [] : await spool.SpoolAsync(session.Source, route.Source, fetch, cancellationToken);
-            return new SpooledBatch(spool, items, refused);
+            return new SpooledBatch(spool, [.. items.Select(item => RepairIfAsked(unit, spool, item))], refused);
         }
         catch
         {

@@ -16,14 +16,15 @@ internal sealed partial class FolderCopier
         var copiedBytes = 0L;
         var rejected = 0;
         var alteredCount = 0;
+        var repaired = 0;
         var batches = Batches(missing).ToList();
-        var pending = batches.Count > 0 ? SpoolAsync(unit.Route, batches[0], cancellationToken) : null;
+        var pending = batches.Count > 0 ? SpoolAsync(unit, batches[0], cancellationToken) : null;
         try
         {
             for (var b = 0; b < batches.Count; b++)
             {
                 using var spooled = await pending!;
-                pending = b + 1 < batches.Count ? SpoolAsync(unit.Route, batches[b + 1], cancellationToken) : null;
+                pending = b + 1 < batches.Count ? SpoolAsync(unit, batches[b + 1], cancellationToken) : null;
                 var entries = new List<LedgerEntry>();
                 var outcomes = await AppendAsync(unit, spooled, cancellationToken);
                 var altered = await CheckStoredAsync(unit, outcomes, cancellationToken);
@@ -41,7 +42,15 @@ internal sealed partial class FolderCopier
                     alteredCount += changed ? 1 : 0;
                     copiedBytes += changed ? 0 : outcome.Item.Size;
                     // Without UIDPLUS the UID is unknown (0): the next pass finds this copy by content and fills it in.
-                    entries.Add(Entry(unit, target, outcome.Item.Source, outcome.Uid ?? 0, changed ? LedgerHow.Altered : LedgerHow.Copied));
+                    var entry = Entry(unit, target, outcome.Item.Source, outcome.Uid ?? 0, changed ? LedgerHow.Altered : LedgerHow.Copied);
+                    if (!changed && _repaired.TryGetValue(outcome.Item.Source, out var repairedIdentity))
+                    {
+                        // Both identities: the source's, and the repaired copy's, so each can be traced to the other.
+                        entry = entry with { How = LedgerHow.Repaired, Identity = $"{entry.Identity} repaired {repairedIdentity}" };
+                        repaired++;
+                    }
+
+                    entries.Add(entry);
                 }
 
                 await ledger.RecordAsync(entries, cancellationToken);
@@ -52,7 +61,7 @@ internal sealed partial class FolderCopier
             await DiscardAsync(pending);
         }
 
-        return result with { Copied = copied, CopiedBytes = copiedBytes, Rejected = rejected, Altered = alteredCount };
+        return result with { Copied = copied, CopiedBytes = copiedBytes, Rejected = rejected, Altered = alteredCount, Repaired = repaired };
     }
 
     private IEnumerable<IReadOnlyList<SourceMessage>> Batches(IReadOnlyList<SourceMessage> missing)

@@ -21,7 +21,9 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
     {
         var parameters = MailStepParameters.From(context.Plan, context.Step);
         var accounts = parameters.Accounts.Where(a => !context.SettledAccounts.Contains(a.Email)).ToList();
-        var migration = new MailMigration(connect(context, parameters), parameters.Options(spoolRoot), context.State.Ledger, context.Time);
+        // Originals of repaired messages are kept beside the state (quarantine/), never only in a temp folder.
+        var quarantine = context.StatePath is { } state ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(state))!, "quarantine") : null;
+        var migration = new MailMigration(connect(context, parameters), parameters.Options(spoolRoot, quarantine), context.State.Ledger, context.Time);
         var progress = new CopyCounter(context.Progress, apply ? "copying mail" : "counting mail");
         var results = await migration.RunAsync(accounts, context.Plan.Folders, apply, parameters.Parallelism(context.Plan), progress, cancellationToken);
         if (apply)
@@ -37,6 +39,11 @@ internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot
         foreach (var rejection in results.SelectMany(r => r.Rejections))
         {
             context.Log.Warning($"{rejection.Account} {rejection.Folder} UID {rejection.SourceId} ({MigrationReport.Bytes(rejection.Size)}) refused by the new server: {rejection.Reason}");
+        }
+
+        foreach (var repaired in results.SelectMany(r => r.Repairs))
+        {
+            context.Log.Info($"{repaired.Account} {repaired.Folder} UID {repaired.SourceId} repaired before copying ({string.Join("; ", repaired.Changes)}); original kept at {repaired.Original}");
         }
 
         foreach (var alteration in results.SelectMany(r => r.Alterations))

@@ -13,7 +13,8 @@ internal sealed record MailStepParameters(
     int Concurrency,
     int BatchSize,
     bool RecopyDeleted,
-    VerifyAppends VerifyAppends = VerifyAppends.Risky)
+    VerifyAppends VerifyAppends = VerifyAppends.Risky,
+    Repair.RepairKinds Repairs = Repair.RepairKinds.None)
 {
     public static MailStepParameters From(RunbookPlan plan, StepDefinition step)
     {
@@ -23,7 +24,9 @@ internal sealed record MailStepParameters(
         var batch = Integer(with["batch_size"]) ?? 100;
         var recopy = with["recopy_deleted"]?.GetValue<bool>() ?? false;
         var verify = with["verify_appends"]?.GetValue<string>() == "hash" ? VerifyAppends.Hash : VerifyAppends.Risky;
-        return new MailStepParameters(AccountSelection.Select(plan, step), source, concurrency, batch, recopy, verify);
+        // The step's repair list, else the plan's; both were checked against the schema's enum.
+        var repairs = (with["repair"] ?? plan.Expanded["repair"]) is JsonArray list ? Repair.MessageRepair.Parse(list.Select(n => n!.GetValue<string>())) : Repair.RepairKinds.None;
+        return new MailStepParameters(AccountSelection.Select(plan, step), source, concurrency, batch, recopy, verify, repairs);
     }
 
     /// <summary>
@@ -33,8 +36,11 @@ internal sealed record MailStepParameters(
     public int Parallelism(RunbookPlan plan) =>
         Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
 
-    public MigrationOptions Options(string spoolDirectory) =>
-        new() { Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3, RecopyDeleted = RecopyDeleted, VerifyAppends = VerifyAppends };
+    public MigrationOptions Options(string spoolDirectory, string? quarantineDirectory = null) => new()
+    {
+        Concurrency = Concurrency, BatchSize = BatchSize, SpoolDirectory = spoolDirectory, Pop3 = Source == SourceProtocol.Pop3,
+        RecopyDeleted = RecopyDeleted, VerifyAppends = VerifyAppends, Repairs = Repairs, QuarantineDirectory = quarantineDirectory,
+    };
 
     public static ServerDefinition Server(RunbookPlan plan, string role) =>
         plan.Servers.TryGetValue(role, out var server)

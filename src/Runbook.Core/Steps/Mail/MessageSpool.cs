@@ -12,6 +12,7 @@ internal sealed class MessageSpool : IDisposable
     private const int BufferSize = 81920;
     private readonly string _directory;
     private readonly List<string> _files = [];
+    private readonly Dictionary<AppendItem, string> _paths = new(ReferenceEqualityComparer.Instance);
 
     public MessageSpool(string root)
     {
@@ -44,7 +45,32 @@ internal sealed class MessageSpool : IDisposable
         }, cancellationToken);
 
         // A message expunged on the source between listing and fetch has no file: it is gone and no longer listed.
-        return [.. messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m].Path, paths[m].Stream.Result))];
+        var items = messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m].Path, paths[m].Stream.Result)).ToList();
+        foreach (var item in items)
+        {
+            _paths[item] = paths[item.Source].Path;
+        }
+
+        return items;
+    }
+
+    /// <summary>The spool file behind an item of this spool, or null.</summary>
+    public string? PathOf(AppendItem item) => _paths.GetValueOrDefault(item);
+
+    /// <summary>An item with other bytes (a repaired message), spooled beside the original one, inspected again.</summary>
+    public AppendItem Replace(AppendItem item, byte[] bytes)
+    {
+        var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _files.Add(path);
+        var stream = new InspectingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize));
+        using (stream)
+        {
+            stream.Write(bytes);
+        }
+
+        var replaced = Item(item.Source, path, stream.Result);
+        _paths[replaced] = path;
+        return replaced;
     }
 
     private static AppendItem Item(SourceMessage message, string path, ContentInspection? inspection) => new()

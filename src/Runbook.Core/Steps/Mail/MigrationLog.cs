@@ -5,6 +5,7 @@ internal sealed class MigrationLog(IProgress<CopyProgress>? progress = null)
 {
     public List<MessageRejection> Rejections { get; } = [];
     public List<MessageAlteration> Alterations { get; } = [];
+    public List<MessageRepaired> Repairs { get; } = [];
     public List<DroppedKeywords> Dropped { get; } = [];
 
     public void Report(long bytes, int messages)

@@ -21,6 +21,10 @@ internal sealed record MigrationOptions
     public bool RecopyDeleted { get; init; }
     /// <summary>How a stored copy is checked: size always, bytes of the messages at risk (default) or of all (<c>verify_appends: hash</c>).</summary>
     public VerifyAppends VerifyAppends { get; init; } = VerifyAppends.Risky;
+    /// <summary>Repairs applied before APPEND to messages that need them (<c>repair:</c>); none by default.</summary>
+    public Repair.RepairKinds Repairs { get; init; }
+    /// <summary>Where the originals of repaired messages are kept (beside the state); null: no repair can run.</summary>
+    public string? QuarantineDirectory { get; init; }
 }
 
 /// <summary>Which stored copies have their bytes read back and hashed (every copy's size is always compared).</summary>

@@ -15,7 +15,8 @@ internal static class MigrationReport
             ? $"copy {Count(folders.Sum(f => f.Missing))} messages ({Bytes(folders.Sum(f => f.MissingBytes))}) in {folders.Count(f => f.Missing > 0)} folders of {results.Count} accounts{kept}"
             : $"copied {Count(folders.Sum(f => f.Copied))} messages ({Bytes(folders.Sum(f => f.CopiedBytes))}) for {results.Count} accounts; " +
               $"{Count(folders.Sum(f => f.Present))} already there, {results.Sum(r => r.Rejections.Count)} refused" +
-              (folders.Sum(f => f.Altered) is > 0 and var altered ? $", {Count(altered)} altered by the new server" : "") + kept;
+              (folders.Sum(f => f.Altered) is > 0 and var altered ? $", {Count(altered)} altered by the new server" : "") +
+              (folders.Sum(f => f.Repaired) is > 0 and var repaired ? $", {Count(repaired)} repaired before copying" : "") + kept;
     }
 
     /// <summary>Per account and folder: the mapping and what is (or would be) copied.</summary>
@@ -60,6 +61,11 @@ internal static class MigrationReport
         {
             ["account"] = a.Account, ["folder"] = a.Folder, ["uid"] = a.SourceId, ["size"] = a.Size, ["destination"] = a.Destination,
             ["destination_uid"] = a.DestinationUid, ["server"] = a.Software, ["what"] = a.What,
+        })]),
+        ["repaired"] = new JsonArray([.. results.SelectMany(r => r.Repairs).Select(r => (JsonNode)new JsonObject
+        {
+            ["account"] = r.Account, ["folder"] = r.Folder, ["uid"] = r.SourceId, ["original"] = r.Original,
+            ["changes"] = new JsonArray([.. r.Changes.Select(c => (JsonNode)c)]),
         })]),
         ["dropped_keywords"] = new JsonArray([.. results.SelectMany(r => r.Dropped).Select(d => (JsonNode)new JsonObject
         {

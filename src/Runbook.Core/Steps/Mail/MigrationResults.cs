@@ -6,6 +6,9 @@ internal sealed record MessageRejection(string Account, string Folder, string So
     public uint UidValidity { get; init; }
 }
 
+/// <summary>A message repaired before APPEND (<c>repair:</c>): what changed, and where its original bytes are kept.</summary>
+internal sealed record MessageRepaired(string Account, string Folder, string SourceId, IReadOnlyList<string> Changes, string Original);
+
 /// <summary>A message the new server stored with other bytes than were sent (e.g. 8-bit header bytes replaced by X).</summary>
 internal sealed record MessageAlteration(string Account, string Folder, uint UidValidity, string SourceId, long Size, string Destination, uint DestinationUid, string? Software, string What);
 
@@ -27,6 +30,8 @@ internal sealed record FolderResult
     public int Rejected { get; init; }
     /// <summary>Appended, but stored with other bytes (counted apart from <see cref="Copied"/>).</summary>
     public int Altered { get; init; }
+    /// <summary>Repaired before APPEND (counted among <see cref="Copied"/>; the originals are kept).</summary>
+    public int Repaired { get; init; }
     /// <summary>Copied before (the ledger says so) and since deleted or moved away on the new server by a person: not copied again.</summary>
     public int Deleted { get; init; }
     public string? Error { get; init; }
@@ -40,6 +45,7 @@ internal sealed record AccountResult
     public IReadOnlyList<FolderResult> Folders { get; init; } = [];
     public IReadOnlyList<MessageRejection> Rejections { get; init; } = [];
     public IReadOnlyList<MessageAlteration> Alterations { get; init; } = [];
+    public IReadOnlyList<MessageRepaired> Repairs { get; init; } = [];
     public IReadOnlyList<DroppedKeywords> Dropped { get; init; } = [];
     public IReadOnlyList<string> Problems { get; init; } = [];
     public string? Error { get; init; }

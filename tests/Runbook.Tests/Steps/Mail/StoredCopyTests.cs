@@ -48,4 +48,36 @@ public sealed class StoredCopyTests
         Assert.Equal(5, result.Folders.Single(f => f.Source == "INBOX").Copied);
         Assert.Empty(result.Alterations);
     }
+
+    [Fact]
+    public async Task Given_repair_of_8bit_headers_When_migrated_into_a_rewriting_server_Then_the_message_arrives_repaired_its_original_is_kept_and_a_rerun_copies_nothing()
+    {
+        using var harness = new CopyHarness();
+        var quarantine = Directory.CreateTempSubdirectory("runbook-test-quarantine").FullName;
+        var (old, @new) = harness.Connector.Add(Alice);
+        var original = Encoding.UTF8.GetBytes("Subject: Another PDF with 🎉 in it\r\n\r\nbody\r\n");
+        old.Folder("INBOX").AddBytes(original, "pdf@x");
+        harness.Connector.Behaviour = new FakeDestinationBehaviour { EightBitHeaderToX = true };
+        harness.Options = harness.Options with { Repairs = Runbook.Steps.Mail.Repair.RepairKinds.Headers8Bit, QuarantineDirectory = quarantine };
+
+        try
+        {
+            var first = await harness.RunAsync();
+            var second = await harness.RunAsync();
+
+            var inbox = first.Folders.Single(f => f.Source == "INBOX");
+            Assert.Equal((1, 1, 0), (inbox.Copied, inbox.Repaired, inbox.Altered));
+            var repaired = Assert.Single(first.Repairs);
+            Assert.Equal(original, await File.ReadAllBytesAsync(repaired.Original));
+            Assert.StartsWith(quarantine, repaired.Original, StringComparison.Ordinal);
+            Assert.Contains("=?utf-8?", Encoding.ASCII.GetString(@new.Folders["INBOX"].Messages.Single().Bytes), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains(harness.Ledger.Entries, e => e.How == LedgerHow.Repaired && e.Identity.Contains(" repaired ", StringComparison.Ordinal));
+            Assert.Equal(0, second.Folders.Sum(f => f.Copied + f.Altered));
+            Assert.Single(@new.Folders["INBOX"].Messages);
+        }
+        finally
+        {
+            Directory.Delete(quarantine, recursive: true);
+        }
+    }
 }
