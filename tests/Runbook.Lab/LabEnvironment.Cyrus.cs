@@ -20,9 +20,9 @@ internal sealed partial record LabEnvironment
     /// Creates a fresh Cyrus user (<c>c-&lt;guid&gt;</c>, no domain: SASL would read one as the realm) with the lab
     /// password and returns its login name. Its mailbox appears at its first login, with no quota limit.
     /// </summary>
-    public async Task<string> NewCyrusAccountAsync(CancellationToken cancellationToken, string prefix = "c")
+    public async Task<string> NewCyrusAccountAsync(CancellationToken cancellationToken)
     {
-        var user = $"{prefix}-{Guid.NewGuid():N}";
+        var user = $"c-{Guid.NewGuid():N}";
         await SasldbWriter.WaitAsync(cancellationToken);
         try
         {
