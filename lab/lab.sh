@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Runbook lab: real Dovecot (old, new), Postfix and BIND (authoritative, resolver) on 127.0.0.1.
+# The Runbook lab: real Dovecot (old, new), Cyrus IMAP, Postfix and BIND (authoritative, resolver) on 127.0.0.1.
 #   lab/lab.sh up      install missing packages, start every server, wait until each answers, write .lab/lab.json
 #   lab/lab.sh down    stop every server this lab started, by PID, and check that no listener is left
 #   lab/lab.sh status  say which servers run; exit 0 only when all of them do
@@ -12,9 +12,10 @@ py=$(command -v /usr/bin/python3 || command -v python3)
 tool() { "$py" "$here/labtool.py" "$@"; }
 log() { echo "lab: $*" >&2; }
 
-PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl)
+PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl sasl2-bin)
 # Stop order: Postfix before the new Dovecot, whose auth socket its smtpd processes hold.
-SERVERS=(postfix dovecot-new dovecot-old named-resolver named-auth)
+SERVERS=(postfix dovecot-new dovecot-old cyrus named-resolver named-auth)
+. "$here/cyrus.sh"
 
 install_missing() {
   local missing=() p
@@ -70,7 +71,7 @@ ports_env() { echo "$LAB/ports.env"; }
 probe() {
   local t=${1:-10}
   tool probe "$t" "greet:$OLD_IMAP:* OK" "tls:$OLD_IMAPS:* OK" "greet:$OLD_POP3:+OK" "tls:$OLD_POP3S:+OK" \
-    "greet:$NEW_IMAP:* OK" "tls:$NEW_IMAPS:* OK" "greet:$SMTP:220" "greet:$SUBMISSION:220" \
+    "greet:$NEW_IMAP:* OK" "tls:$NEW_IMAPS:* OK" "greet:$CYRUS_IMAP:* OK" "greet:$SMTP:220" "greet:$SUBMISSION:220" \
     "dns:$AUTH_PORT:0" "dns:$RESOLVER_PORT:1"
 }
 
@@ -119,14 +120,14 @@ start_fresh() {
   local trash
   trash=$LAB/trash.$(date +%s%N)
   mkdir -p "$trash"
-  for s in old new dns logs pids postfix/etc postfix/data; do [ -e "$LAB/$s" ] && mv "$LAB/$s" "$trash/${s//\//-}"; done
+  for s in old new cyrus dns logs pids postfix/etc postfix/data; do [ -e "$LAB/$s" ] && mv "$LAB/$s" "$trash/${s//\//-}"; done
   setsid rm -rf "$LAB"/trash.* </dev/null >/dev/null 2>&1 9>&- &
   # The Postfix queue directories are kept (emptied): creating them is "postfix check", seconds of work.
   [ -d "$LAB/postfix/spool" ] && find "$LAB/postfix/spool" -mindepth 2 -type f ! -path '*/pid/*' -delete
   rm -f "$LAB/lab.json" "$(ports_env)"
   mkdir -p "$LAB/logs" "$LAB/pids"
   local p
-  read -r -a p <<<"$(tool ports 11)"
+  read -r -a p <<<"$(tool ports 12)"
   cat >"$(ports_env)" <<ENV
 LAB_ID=$(openssl rand -hex 6)
 PASSWORD=lab-$(openssl rand -hex 8)
@@ -147,6 +148,9 @@ SUBMISSION=${p[7]}
 AUTH_PORT=${p[8]}
 RESOLVER_PORT=${p[9]}
 SPARE_PORT=${p[10]}
+CYRUS_IMAP=${p[11]}
+CYRUS_SERVERNAME=cyrus.acme.test
+CYRUS_ADMIN=cyrus-admin
 ENV
   set -a; . "$(ports_env)"; set +a
   make_ca
@@ -161,6 +165,7 @@ ENV
   start named-resolver named -g -c "$LAB/dns/resolver/named.conf"
   start dovecot-old dovecot -F -c "$LAB/old/dovecot.conf"
   start dovecot-new dovecot -F -c "$LAB/new/dovecot.conf"
+  cyrus_start
   tool probe 10 "greet:$NEW_IMAP:* OK" # Postfix needs the new Dovecot's auth socket.
   wait "$check" || { tail -n 5 "$LAB/postfix/postfix.log" >&2; return 1; }
   start postfix /usr/lib/postfix/sbin/master -d -c "$LAB/postfix/etc"
@@ -176,15 +181,16 @@ stop_all() {
   local i
   for i in $(seq 1 50); do
     tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-      "$AUTH_PORT" "$RESOLVER_PORT" 2>/dev/null && return 0
+      "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} 2>/dev/null && return 0
     sleep 0.1
   done
   tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-    "$AUTH_PORT" "$RESOLVER_PORT"
+    "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-}
 }
 
 up() {
   install_missing
+  cyrus_install
   if running; then log "already up ($LAB/lab.json)"; return 0; fi
   local attempt
   for attempt in 1 2 3; do

@@ -119,6 +119,14 @@ def write_json(target):
             "sizeLimit": {"maxMessageBytes": 64 * 1024 * 1024, "smallUserPrefix": e["SMALL_PREFIX"],
                           "smallUserMaxMessageBytes": 1024 * 1024},
         },
+        "cyrus": {
+            "host": host, "imap": port("CYRUS_IMAP"), "servername": e["CYRUS_SERVERNAME"],
+            "admin": e["CYRUS_ADMIN"], "sasldb": e["LAB"] + "/cyrus/sasldb2", "imapdConf": e["LAB"] + "/cyrus/imapd.conf",
+            "namespace": {"prefix": "", "separator": "/"},
+            "accounts": "every user needs a sasldb entry in the realm 'servername' with the lab password: "
+                        "saslpasswd2 -p -c -f SASLDB -u SERVERNAME USER; its INBOX, Sent, Drafts, Trash and Junk "
+                        "appear at its first login, without a quota limit; the admin sets one with SETQUOTA user/USER",
+        },
         "dns": {
             "host": host, "authoritative": port("AUTH_PORT"), "resolver": port("RESOLVER_PORT"),
             "zone": "acme.test.", "ttl": {"mx": 60, "a": 300, "txt": 300, "negative": 5},

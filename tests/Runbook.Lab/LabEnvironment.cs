@@ -44,8 +44,8 @@ internal sealed record LabCa(string File);
 internal sealed record LabAccounts(string Domain, string Password);
 
 /// <summary>Typed view of <c>.lab/lab.json</c>, written by <c>lab/lab.sh up</c>.</summary>
-internal sealed record LabEnvironment(
-    string Id, string Host, string Root, OldServer Old, NewServer New, LabDns Dns, LabCa Ca, LabAccounts Accounts)
+internal sealed partial record LabEnvironment(
+    string Id, string Host, string Root, OldServer Old, NewServer New, CyrusServer Cyrus, LabDns Dns, LabCa Ca, LabAccounts Accounts)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

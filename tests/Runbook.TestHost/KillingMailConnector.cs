@@ -47,6 +47,8 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
 
         public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => inner.GetQuotaAsync(cancellationToken);
 
+        public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => inner.IdentifyAsync(cancellationToken);
+
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

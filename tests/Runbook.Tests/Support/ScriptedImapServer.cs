@@ -11,14 +11,16 @@ internal sealed record ReceivedCommand(string Tag, string Text, IReadOnlyList<by
 }
 
 /// <summary>
-/// A hand-written IMAP server for one plain-text connection: greets, reads commands (LITERAL+ and synchronising
-/// literals) and answers with the lines <c>respond</c> returns ("TAG" is replaced by the command's tag).
+/// A hand-written IMAP server for plain-text connections (each served by the same script: an IMAP destination opens
+/// two, MailKit's and the raw appender's): greets, reads commands (LITERAL+ and synchronising literals) and answers with
+/// the lines <c>respond</c> returns ("TAG" is replaced by the command's tag).
 /// </summary>
 internal sealed class ScriptedImapServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<ReceivedCommand, IEnumerable<string>> _respond;
     private readonly Task _serving;
+    private readonly List<(TcpClient Client, Task Serving)> _connections = [];
 
     public ScriptedImapServer(string capabilities, Func<ReceivedCommand, IEnumerable<string>> respond)
     {
@@ -30,6 +32,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
 
     public string Capabilities { get; }
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    /// <summary>Every command of every connection, in arrival order (lock it while connections are open).</summary>
     public List<ReceivedCommand> Received { get; } = [];
 
     public bool RefuseLogin { get; init; }
@@ -43,9 +46,21 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
+        List<(TcpClient Client, Task Serving)> connections;
+        lock (_connections) connections = [.. _connections];
+        await QuietlyAsync(_serving);
+        foreach (var (client, serving) in connections)
+        {
+            client.Dispose();
+            await QuietlyAsync(serving);
+        }
+    }
+
+    private static async Task QuietlyAsync(Task serving)
+    {
         try
         {
-            await _serving;
+            await serving;
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
@@ -55,7 +70,17 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
 
     private async Task ServeAsync()
     {
-        using var client = await _listener.AcceptTcpClientAsync();
+        while (true)
+        {
+            var client = await _listener.AcceptTcpClientAsync();
+            lock (_connections) _connections.Add((client, Task.Run(() => ServeOneAsync(client))));
+        }
+    }
+
+    private async Task ServeOneAsync(TcpClient client)
+    {
+        // Returning closes the connection (after LOGOUT, or to cut it mid-literal).
+        using var owned = client;
         var stream = client.GetStream();
         var reader = new ByteReader(stream);
         await Send(stream, "* OK fake ready");
@@ -89,7 +114,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
                 line = await reader.ReadLineAsync() ?? "";
             }
             var command = new ReceivedCommand(tag, text.ToString(), literals);
-            Received.Add(command);
+            lock (Received) Received.Add(command);
             foreach (var reply in Defaults(command) ?? _respond(command))
             {
                 await Send(stream, reply.Replace("TAG", tag, StringComparison.Ordinal));

@@ -131,6 +131,9 @@ internal interface IMailDestination : IAsyncDisposable
 
     /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
     Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
+
+    /// <summary>What software the server says it runs (IMAP ID), or null when it does not say. Default: null.</summary>
+    Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => Task.FromResult<ServerIdentity?>(null);
 }
 
 /// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>
@@ -138,4 +141,18 @@ internal sealed record MailQuota(long? StorageLimitBytes, long StorageUsedBytes,
 {
     /// <summary>Bytes still free, or null when storage is not limited.</summary>
     public long? StorageFreeBytes => StorageLimitBytes - StorageUsedBytes;
+
+    /// <summary>Limited resources Runbook does not check (Cyrus: X-NUM-FOLDERS, X-ANNOTATION-STORAGE), to be shown.</summary>
+    public IReadOnlyList<QuotaResource> Others { get; init; } = [];
+
+    /// <summary>Set when the server's quota reply could not be read: the quota is then unknown, not unlimited.</summary>
+    public string? Unreadable { get; init; }
+
+    public static MailQuota Unknown(string why) => new(null, 0, null, null) { Unreadable = why };
 }
+
+/// <summary>One quota resource as the server names and counts it (RFC 9208: usage and limit in the resource's units).</summary>
+internal sealed record QuotaResource(string Name, long Usage, long Limit);
+
+/// <summary>The server software from its ID reply ("Cyrus IMAPD 3.6.1-..."), or why that reply could not be read.</summary>
+internal sealed record ServerIdentity(string? Software, string? Unreadable = null);

@@ -26,6 +26,10 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
             {
                 var check = await CheckOnceAsync(account, lastAttempt: attempt >= attempts, cancellationToken);
                 check.Notes.AddRange(retries);
+                foreach (var warning in check.Warnings)
+                {
+                    context.Log.Warning($"{account.Email}: {warning}");
+                }
                 return check;
             }
             catch (Exception ex) when (TransientErrors.IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
@@ -118,15 +122,31 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
         }
 
         await CheckQuotaAsync(check, destination, cancellationToken);
+        await IdentifyAsync(check, destination, cancellationToken);
     }
 
-    /// <summary>The new mailbox must hold what is already there plus everything the old one has.</summary>
+    /// <summary>
+    /// The new mailbox must hold what is already there plus everything the old one has, in bytes and in messages. An
+    /// empty resource list is "no limit"; a quota reply that cannot be read is a warning (the quota is unknown).
+    /// </summary>
     private static async Task CheckQuotaAsync(AccountCheck check, IMailDestination destination, CancellationToken cancellationToken)
     {
         var quota = await destination.GetQuotaAsync(cancellationToken);
+        if (quota?.Unreadable is { } unreadable)
+        {
+            check.Warnings.Add($"{unreadable}; the new mailbox's quota is unknown, check it by hand");
+            return;
+        }
+
+        check.Notes.AddRange(quota?.Others.Select(r => $"new server also limits {r.Name}: {r.Usage} of {r.Limit} used (not checked by Runbook)") ?? []);
+        if (quota is { MessageLimit: { } messageLimit } && (quota.MessagesUsed ?? 0) + check.SourceMessages > messageLimit)
+        {
+            check.Problems.Add($"message quota on the new server {messageLimit}, used {quota.MessagesUsed ?? 0}, old mailbox {check.SourceMessages} messages: they do not fit");
+        }
+
         if (quota?.StorageLimitBytes is not { } limit)
         {
-            check.Notes.Add("new server reports no storage quota: nothing to compare");
+            check.Notes.Add(quota is null ? "new server reports no storage quota: nothing to compare" : "new server sets no storage limit on this mailbox");
             return;
         }
 
@@ -140,6 +160,14 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
         {
             check.Notes.Add(line);
         }
+    }
+
+    /// <summary>Names the new server's software (from ID) in the table; an ID reply that cannot be read is only a warning.</summary>
+    private static async Task IdentifyAsync(AccountCheck check, IMailDestination destination, CancellationToken cancellationToken)
+    {
+        var identity = await destination.IdentifyAsync(cancellationToken);
+        if (identity?.Unreadable is { } unreadable) check.Warnings.Add(unreadable);
+        else if (identity?.Software is { } software) check.Notes.Add($"new server software: {software}");
     }
 
     /// <summary>

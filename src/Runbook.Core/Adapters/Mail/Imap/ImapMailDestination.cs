@@ -104,6 +104,7 @@ internal sealed class ImapMailDestination : IMailDestination
         }
     }
 
+    /// <summary>GETQUOTAROOT INBOX on the raw connection, read by <see cref="ImapQuotaReply"/>: MailKit drops the connection on "()".</summary>
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "reading the quota", async () =>
         {
@@ -111,10 +112,22 @@ internal sealed class ImapMailDestination : IMailDestination
             {
                 return null;
             }
-            var quota = await _client.Inbox.GetQuotaAsync(cancellationToken);
-            // IMAP counts STORAGE in units of 1024 octets (RFC 9208).
-            return (MailQuota?)new MailQuota(
-                quota.StorageLimit * 1024L, (quota.CurrentStorageSize ?? 0) * 1024L, quota.MessageLimit, quota.CurrentMessageCount);
+            var (untagged, reply) = await RawCommandAsync("GETQUOTAROOT INBOX", cancellationToken);
+            return reply.Status == ImapStatus.Ok
+                ? ImapQuotaReply.Parse(untagged)
+                : (MailQuota?)MailQuota.Unknown($"the server refused GETQUOTAROOT INBOX ({reply.Reason})");
+        });
+
+    /// <summary>ID NIL on the raw connection (RFC 2971): the server's software, for reports; null when it has no ID.</summary>
+    public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, "asking the server's ID", async () =>
+        {
+            if (!_client.Capabilities.HasFlag(ImapCapabilities.Id))
+            {
+                return null;
+            }
+            var (untagged, reply) = await RawCommandAsync("ID NIL", cancellationToken);
+            return reply.Status == ImapStatus.Ok ? ImapIdReply.Parse(untagged) : (ServerIdentity?)new ServerIdentity(null, $"the server refused ID ({reply.Reason})");
         });
 
     public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
@@ -177,6 +190,28 @@ internal sealed class ImapMailDestination : IMailDestination
 
     private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>
         _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
+
+    /// <summary>One command on the raw connection; a broken connection is dropped so that the next call reconnects.</summary>
+    private async Task<(List<string> Untagged, ImapTaggedResponse Reply)> RawCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        var raw = await RawAsync(cancellationToken);
+        try
+        {
+            var untagged = new List<string>();
+            var tag = raw.NextTag();
+            await raw.WriteAsync($"{tag} {command}\r\n", cancellationToken);
+            await raw.FlushAsync(cancellationToken);
+            return (untagged, await raw.ReadTaggedAsync(tag, untagged.Add, cancellationToken));
+        }
+        finally
+        {
+            if (raw.Broken)
+            {
+                _raw = null;
+                await raw.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>The folder opened read-only (EXAMINE: nothing changes, not even \Recent), or null when it does not exist.</summary>
     private async Task<IMailFolder?> OpenAsync(string path, CancellationToken cancellationToken)

@@ -97,7 +97,9 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
     }
 
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(behaviour.QuotaBytes is { } limit ? new MailQuota(limit, server.Folders.Values.Sum(f => f.Messages.Sum(m => (long)m.Bytes.Length)), null, null) : null);
+        Task.FromResult(behaviour.Quota ?? (behaviour.QuotaBytes is { } limit ? new MailQuota(limit, server.Folders.Values.Sum(f => f.Messages.Sum(m => (long)m.Bytes.Length)), null, null) : null));
+
+    public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => Task.FromResult(behaviour.Identity);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
@@ -108,6 +110,9 @@ internal sealed class FakeDestinationBehaviour
     public long? AppendLimit { get; init; }
     public long? MaxMessageSize { get; init; }
     public long? QuotaBytes { get; init; }
+    /// <summary>The quota exactly as the adapter would return it (wins over <see cref="QuotaBytes"/>).</summary>
+    public MailQuota? Quota { get; init; }
+    public ServerIdentity? Identity { get; init; }
     public HashSet<string> RefusedKeywords { get; init; } = [];
     /// <summary>Throws once, after this many messages in total were stored, as a reset connection would.</summary>
     public int? DropConnectionAfter { get; set; }

@@ -6,9 +6,12 @@ namespace Runbook.Tests.Steps.Mail.Lab;
 /// <summary>Writes a plan for the lab's servers into a temp folder: plain IMAP/POP3 on loopback, passwords from a file.</summary>
 internal sealed class LabPlan : IDisposable
 {
-    public LabPlan(MailLab lab, IReadOnlyList<string> users, string steps, int? newImapPort = null, string? oldImap = null, int? oldPop3Port = null)
+    /// <param name="newUsers">The new server's login per address where it is not the address (Cyrus users have no domain).</param>
+    public LabPlan(MailLab lab, IReadOnlyList<string> users, string steps, int? newImapPort = null, string? oldImap = null, int? oldPop3Port = null,
+        IReadOnlyDictionary<string, string>? newUsers = null)
     {
         _lab = lab;
+        _newUsers = newUsers ?? new Dictionary<string, string>();
         _newImapPort = newImapPort;
         _oldImap = oldImap;
         _oldPop3Port = oldPop3Port;
@@ -21,6 +24,7 @@ internal sealed class LabPlan : IDisposable
     private readonly int? _newImapPort;
     private readonly string? _oldImap;
     private readonly int? _oldPop3Port;
+    private readonly IReadOnlyDictionary<string, string> _newUsers;
 
     /// <summary>Users whose old-server password comes from their own file (<c>USER.password</c>), to give one of them a wrong password.</summary>
     public HashSet<string> OwnPasswordFile { get; } = new(StringComparer.Ordinal);
@@ -40,7 +44,7 @@ internal sealed class LabPlan : IDisposable
         foreach (var user in users)
         {
             var oldPassword = OwnPasswordFile.Contains(user) ? user + ".password" : "password.txt";
-            accounts.Append($"  - {{ email: {user}, old: {{ user: {user}, password: {{ file: {oldPassword} }} }}, new: {{ user: {user}, password: {{ file: password.txt }} }}, groups: [test] }}\n");
+            accounts.Append($"  - {{ email: {user}, old: {{ user: {user}, password: {{ file: {oldPassword} }} }}, new: {{ user: {_newUsers.GetValueOrDefault(user, user)}, password: {{ file: password.txt }} }}, groups: [test] }}\n");
         }
 
         var oldImapLine = _oldImap ?? $"{{ host: 127.0.0.1, port: {lab.Port("old", "imap")}, security: none }}";
