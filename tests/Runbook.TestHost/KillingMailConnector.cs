@@ -43,7 +43,6 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
         public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
             inner.ReadStoredAsync(path, uids, hash, cancellationToken);
 
-        public string? Software => inner.Software;
 
         public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => inner.GetQuotaAsync(cancellationToken);
 

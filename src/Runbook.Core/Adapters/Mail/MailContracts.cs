@@ -126,9 +126,6 @@ internal interface IMailDestination : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken);
 
-    /// <summary>The server's software as it names itself (IMAP ID, else its greeting), for the report of altered mail.</summary>
-    string? Software => null;
-
     /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
     Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
 

@@ -5,6 +5,8 @@ namespace Runbook.Steps.Mail;
 
 internal sealed partial class FolderCopier
 {
+    private ServerIdentity? _software;
+
     /// <summary>
     /// Reads back what the new server stored for a batch (APPENDUID gave the UIDs): every size in one FETCH, and the
     /// bytes of the messages at risk of alteration (8-bit headers, bare CR/LF, NUL, long lines, no header separator),
@@ -31,11 +33,15 @@ internal sealed partial class FolderCopier
             altered.Add(outcome.Item.Source);
             log.Alterations.Add(new MessageAlteration(
                 Account, unit.Route.Source, unit.UidValidity, outcome.Item.Source.SourceId, outcome.Item.Size,
-                unit.Route.Destination, copy.Uid, session.Destination.Software, what));
+                unit.Route.Destination, copy.Uid, await SoftwareAsync(cancellationToken), what));
         }
 
         return altered;
     }
+
+    /// <summary>The new server's software (IMAP ID), asked once per account and only when a copy was altered.</summary>
+    private async Task<string?> SoftwareAsync(CancellationToken cancellationToken) =>
+        (_software ??= await session.Destination.IdentifyAsync(cancellationToken) ?? new ServerIdentity(null)).Software;
 
     /// <summary>What differs between the bytes sent and the copy, or null when they are the same (as far as was read).</summary>
     private static string? Difference(AppendItem sent, StoredMessage copy)

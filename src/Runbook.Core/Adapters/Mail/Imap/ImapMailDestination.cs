@@ -29,7 +29,6 @@ internal sealed class ImapMailDestination : IMailDestination
 
     public DestinationCapabilities Capabilities { get; }
 
-    public string? Software { get; private set; }
 
     public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
     {
@@ -38,7 +37,7 @@ internal sealed class ImapMailDestination : IMailDestination
         try
         {
             await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
-            return new ImapMailDestination(client, endpoint, login) { Software = await IdentifyAsync(client, cancellationToken) };
+            return new ImapMailDestination(client, endpoint, login);
         }
         catch
         {
@@ -157,26 +156,6 @@ internal sealed class ImapMailDestination : IMailDestination
             await _raw.DisposeAsync();
         }
         await MailServiceConnection.DisconnectQuietlyAsync(_client);
-    }
-
-    /// <summary>The server's name and version from IMAP ID (RFC 2971), when it offers it; one round trip at connect.</summary>
-    private static async Task<string?> IdentifyAsync(ImapClient client, CancellationToken cancellationToken)
-    {
-        if (!client.Capabilities.HasFlag(ImapCapabilities.Id))
-        {
-            return null;
-        }
-
-        try
-        {
-            var id = await client.IdentifyAsync(new ImapImplementation { Name = "Runbook" }, cancellationToken);
-            return id is null ? null : string.Join(' ', new[] { id.Name, id.Version }.Where(p => !string.IsNullOrWhiteSpace(p)));
-        }
-        catch (ImapCommandException)
-        {
-            // ID is optional: a server that refuses it is still a destination.
-            return null;
-        }
     }
 
     private static async Task<IMailFolder> CreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)

@@ -72,7 +72,6 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         return results;
     }
 
-    public string? Software => behaviour.EightBitHeaderToX ? "Cyrus IMAP (fake)" : "fake";
 
     public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken)
     {
@@ -99,7 +98,8 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
         Task.FromResult(behaviour.Quota ?? (behaviour.QuotaBytes is { } limit ? new MailQuota(limit, server.Folders.Values.Sum(f => f.Messages.Sum(m => (long)m.Bytes.Length)), null, null) : null));
 
-    public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => Task.FromResult(behaviour.Identity);
+    public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(behaviour.Identity ?? (behaviour.EightBitHeaderToX ? new ServerIdentity("Cyrus IMAP (fake)") : null));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

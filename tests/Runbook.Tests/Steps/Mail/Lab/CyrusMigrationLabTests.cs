@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Runbook.Adapters.Mail;
+using Runbook.Tests.Adapters.Mail;
+using Runbook.Tests.Lab;
+using static Runbook.Tests.Adapters.Mail.MailLabMessages;
+
+namespace Runbook.Tests.Steps.Mail.Lab;
+
+/// <summary>Moving into Cyrus IMAP 3.6: what it refuses and what it alters are reported, never counted as copied, and repairable.</summary>
+[Collection("lab")]
+[Trait("Category", "Lab")]
+public sealed class CyrusMigrationLabTests(LabFixture fixture)
+{
+    private static readonly byte[] Emoji = Encoding.UTF8.GetBytes("Message-ID: <emoji@old.test>\r\nFrom: a@old.test\r\nSubject: Another PDF with 🎉 Unicode chars in it 🍿\r\n\r\nbody\r\n");
+    private static readonly byte[] Obsolete = "Message-ID: <obs@old.test>\r\nSubject   : Saying Hello\r\nFrom: a@old.test\r\n\r\nbody\r\n"u8.ToArray();
+
+    /// <summary>Two plain messages, one with UTF-8 in its Subject (Cyrus stores X for each 8-bit byte), one in obsolete syntax (refused).</summary>
+    private async Task<(MailLab Lab, MailLogin Old, MailLogin New)> SeedAsync(CancellationToken token)
+    {
+        var lab = new MailLab(fixture.Lab);
+        var old = lab.NewLogin("cymig");
+        await MailLabMessages.SeedAsync(lab.Old("imap"), old, "INBOX", [Item(Crlf("one", "one@old.test")), Item(Crlf("two", "two@old.test")), Item(Emoji), Item(Obsolete)]);
+        return (lab, old, await new CyrusLab(fixture.Lab).NewLoginAsync(token));
+    }
+
+    private static LabPlan Plan(MailLab lab, MailLogin old, MailLogin @new, string with) =>
+        new(lab, [old.User], $"  - {{ id: migrate, uses: mail.migrate{with} }}", newImapPort: lab.Environment.Cyrus.Imap.Port,
+            newUsers: new Dictionary<string, string> { [old.User] = @new.User });
+
+    [Fact]
+    public async Task Given_Cyrus_as_the_new_server_When_migrated_Then_the_refused_and_the_altered_message_are_reported_apart_the_run_exits_4_and_accepting_both_makes_it_0()
+    {
+        var token = LabClients.Timeout(120);
+        var (lab, old, @new) = await SeedAsync(token);
+        using var plan = Plan(lab, old, @new, "");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        var (_, status) = await RunbookProcess.RunAsync(plan.Folder, "status", plan.PlanPath);
+
+        Assert.True(code == 4, output);
+        Assert.Contains("copied 2 messages", output, StringComparison.Ordinal);
+        Assert.Contains("1 refused, 1 altered by the new server", output, StringComparison.Ordinal);
+        Assert.Contains("refused by the new server: Message contains invalid header", output, StringComparison.Ordinal);
+        Assert.Matches(@"altered by the new server \(Cyrus IMAPD 3\.6[^)]*\), stored as INBOX UID \d+: same size, other bytes; first difference at byte \d+ \(header\): sent F0 9F 8E 89", output);
+        Assert.Contains("done with exceptions: 2 message(s) refused or altered", output, StringComparison.Ordinal);
+        Assert.Contains("messages refused or altered by the new server: 2 open", status, StringComparison.Ordinal);
+
+        var (accepted, acceptOutput) = await RunbookProcess.RunAsync(plan.Folder, "accept", plan.PlanPath, "migrate", "--all", "--reason", "customer agreed", "--by", "yuki");
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(accepted == 0, acceptOutput);
+        Assert.Contains("2 accepted; 0 still open", acceptOutput, StringComparison.Ordinal);
+        Assert.True(again == 0, againOutput);
+    }
+
+    [Fact]
+    public async Task Given_repair_of_8bit_headers_When_migrated_into_Cyrus_Then_that_message_arrives_readable_its_original_is_kept_and_a_rerun_copies_nothing()
+    {
+        var token = LabClients.Timeout(120);
+        var (lab, old, @new) = await SeedAsync(token);
+        using var plan = Plan(lab, old, @new, ", with: { repair: [headers_8bit, bare_newlines, nul] }");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        // The obsolete-syntax message is still refused: no repair rewrites a header's syntax. It stays an exception (4).
+        Assert.True(code == 4, output);
+        Assert.Contains("copied 3 messages", output, StringComparison.Ordinal);
+        Assert.Contains("1 refused, 1 repaired before copying", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"UID \S+ altered by the new server", output);
+        var original = Regex.Match(output, @"original kept at (\S+\.eml)").Groups[1].Value;
+        Assert.Equal(Emoji, await File.ReadAllBytesAsync(original));
+        Assert.True(again == 4, againOutput);
+        Assert.Contains("copied 0 messages", againOutput, StringComparison.Ordinal);
+
+        var stored = await MailboxSnapshot.ReadAsync(lab.Environment.Cyrus.Imap.Host, lab.Environment.Cyrus.Imap.Port, @new.User, @new.Password, token);
+        Assert.Equal(3, stored["INBOX"].Count);
+        var subject = await SubjectAsync(lab, @new, "emoji@old.test", token);
+        Assert.Equal("Another PDF with 🎉 Unicode chars in it 🍿", subject);
+    }
+
+    private static async Task<string?> SubjectAsync(MailLab lab, MailLogin login, string messageId, CancellationToken token)
+    {
+        using var client = new MailKit.Net.Imap.ImapClient();
+        await client.ConnectAsync(lab.Environment.Cyrus.Imap.Host, lab.Environment.Cyrus.Imap.Port, MailKit.Security.SecureSocketOptions.None, token);
+        await client.AuthenticateAsync(login.User, login.Password, token);
+        await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, token);
+        var uid = (await client.Inbox.SearchAsync(MailKit.Search.SearchQuery.HeaderContains("Message-ID", messageId), token)).Single();
+        return (await client.Inbox.GetMessageAsync(uid, token)).Subject;
+    }
+}
