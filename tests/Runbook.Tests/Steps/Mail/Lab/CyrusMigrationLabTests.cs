@@ -81,6 +81,32 @@ public sealed class CyrusMigrationLabTests(LabFixture fixture)
         Assert.Equal("Another PDF with 🎉 Unicode chars in it 🍿", subject);
     }
 
+    [Fact]
+    public async Task Given_the_labs_small_corpus_When_migrated_into_Cyrus_Then_every_copy_counted_as_copied_is_byte_exact_and_the_rest_are_exceptions()
+    {
+        var token = LabClients.Timeout(180);
+        var lab = new MailLab(fixture.Lab);
+        var old = lab.NewLogin("cycorpus");
+        var manifest = await new Runbook.Lab.Corpus.CorpusSeeder(fixture.Lab).SeedAsync(old.User, new Runbook.Lab.Corpus.CorpusOptions(Runbook.Lab.Corpus.CorpusProfile.Small, 11), token);
+        var @new = await new CyrusLab(fixture.Lab).NewLoginAsync(token);
+        using var plan = Plan(lab, old, @new, ", with: { batch_size: 20 }");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        var summary = Regex.Match(output, @"copied (\d+) messages \([^)]*\) for 1 accounts; (\d+) already there, (\d+) refused(?:, (\d+) altered by the new server)?");
+        Assert.True(summary.Success, output);
+        var (copied, refused, altered) = (int.Parse(summary.Groups[1].Value), int.Parse(summary.Groups[3].Value), summary.Groups[4].Success ? int.Parse(summary.Groups[4].Value) : 0);
+        var total = manifest.Folders.Sum(f => f.Messages.Count);
+        Assert.Equal(total, copied + refused + altered);
+        Assert.True(altered > 0, output);
+        Assert.True(code == (refused + altered > 0 ? 4 : 0), output);
+        // Byte for byte: the messages on Cyrus whose bytes are exactly an original's number the copied ones; the altered are the others.
+        var originals = manifest.Folders.SelectMany(f => f.Messages).Select(m => m.Sha256.ToLowerInvariant()).ToHashSet();
+        var stored = (await MailboxSnapshot.ReadAsync(lab.Environment.Cyrus.Imap.Host, lab.Environment.Cyrus.Imap.Port, @new.User, @new.Password, token)).Values.SelectMany(v => v).ToList();
+        Assert.Equal(copied, stored.Count(m => originals.Contains(m.Sha256)));
+        Assert.Equal(altered, stored.Count(m => !originals.Contains(m.Sha256)));
+    }
+
     private static async Task<string?> SubjectAsync(MailLab lab, MailLogin login, string messageId, CancellationToken token)
     {
         using var client = new MailKit.Net.Imap.ImapClient();
