@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Runbook.Adapters.Backup;
+
+/// <summary>What verifying one account in one target found: every problem named (missing, extra, corrupt, miscounted).</summary>
+internal sealed record BackupCheck(string Target, string Account, int Messages, long Bytes, IReadOnlyList<string> Problems)
+{
+    public bool Ok => Problems.Count == 0;
+}
+
+/// <summary>
+/// Re-reads every file a target's manifest names for an account and compares length and SHA-256; lists message files
+/// no manifest names; compares the manifest's per-folder counts with the server's, when given. Reads only.
+/// </summary>
+internal static class BackupVerifier
+{
+    public static async Task<BackupCheck> VerifyAsync(
+        BackupTargetStore target, string account, IReadOnlyDictionary<string, int>? serverCounts, CancellationToken cancellationToken)
+    {
+        var root = target.AccountRoot(account);
+        var problems = new List<string>();
+        var manifest = await BackupManifest.LoadAsync(root, cancellationToken);
+        if (manifest is null)
+        {
+            return new BackupCheck(target.Id, account, 0, 0, [$"no backup of {account} in target '{target.Id}' ({root}): no {BackupManifest.FileName}"]);
+        }
+
+        int messages = 0;
+        long bytes = 0;
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in manifest.Folders)
+        {
+            foreach (var message in folder.Messages)
+            {
+                named.Add(message.File);
+                var where = $"{message.File} ({folder.Name} {Id(message)})";
+                try
+                {
+                    await using var sink = new HashSink();
+                    await target.Format.CopyOutAsync(root, folder, message, sink, cancellationToken);
+                    var sha = sink.Sha256();
+                    if (sink.Length != message.Size || sha != message.Sha256)
+                    {
+                        problems.Add($"corrupt: {where}: {sink.Length} bytes, SHA-256 {sha[..12]}…, the manifest says {message.Size} bytes, {message.Sha256[..12]}…");
+                    }
+
+                    messages++;
+                    bytes += sink.Length;
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    problems.Add($"missing: {where}");
+                }
+                catch (Exception ex) when (ex is EndOfStreamException or IOException)
+                {
+                    problems.Add($"corrupt: {where}: {ex.Message}");
+                }
+            }
+
+            if (serverCounts is not null)
+            {
+                var backedUp = folder.Messages.Count(m => m.UidValidity == folder.UidValidity && m.GoneAt is null);
+                if (serverCounts.TryGetValue(folder.Name, out var count) && count != backedUp)
+                {
+                    problems.Add($"count: folder {folder.Name}: the server lists {count} message(s), the backup holds {backedUp}");
+                }
+            }
+        }
+
+        foreach (var extra in target.Format.MessageFiles(root).Where(f => !named.Contains(f)).Order(StringComparer.Ordinal))
+        {
+            problems.Add($"extra: {extra} (no manifest entry names it)");
+        }
+
+        foreach (var folder in serverCounts?.Keys.Where(k => manifest.Find(k) is null) ?? [])
+        {
+            problems.Add($"count: folder {folder} is on the server but not in the backup");
+        }
+
+        return new BackupCheck(target.Id, account, messages, bytes, problems);
+    }
+
+    private static string Id(ManifestMessage message) =>
+        message.Uid > 0 ? string.Create(CultureInfo.InvariantCulture, $"UID {message.Uid}") : $"UIDL {message.SourceId}";
+}

@@ -1,0 +1,35 @@
+namespace Runbook.Adapters.Backup;
+
+/// <summary>One message to write: its manifest entry (File, Offset, Length are filled in by the format) and its exact bytes.</summary>
+internal sealed record BackupItem(ManifestMessage Entry, Func<Stream> OpenContent);
+
+/// <summary>
+/// How a target lays out mail on disk (maildir, mbox, eml). Every path it returns is relative to the account's folder
+/// and made of <see cref="SafeNames"/> segments; every write is atomic, so what the manifest names is complete.
+/// </summary>
+internal interface IBackupFormat
+{
+    string Name { get; }
+
+    /// <summary>Where a folder goes, from its safe segments below the namespace (INBOX is <paramref name="inbox"/>).</summary>
+    string FolderPath(IReadOnlyList<string> safeSegments, bool inbox);
+
+    /// <summary>True when folder segments must also avoid '.' and be modified UTF-7 (Maildir++).</summary>
+    bool MaildirNames => false;
+
+    /// <summary>Writes a batch of one folder's messages and fills in where each one went.</summary>
+    Task WriteAsync(string accountRoot, ManifestFolder folder, IReadOnlyList<BackupItem> items, CancellationToken cancellationToken);
+
+    /// <summary>Copies one message's exact bytes, as the server served them, to <paramref name="destination"/>.</summary>
+    Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>Every file holding messages under the account's folder (relative paths), to find files no manifest names.</summary>
+    IEnumerable<string> MessageFiles(string accountRoot);
+
+    public static IBackupFormat For(Runbook.Plan.Model.BackupFormat format) => format switch
+    {
+        Runbook.Plan.Model.BackupFormat.Mbox => new MboxFormat(),
+        Runbook.Plan.Model.BackupFormat.Eml => new EmlFormat(),
+        _ => new MaildirFormat(),
+    };
+}

@@ -1,0 +1,95 @@
+using Runbook.Adapters.Backup;
+using Runbook.Adapters.Mail;
+using Runbook.Engine;
+using Runbook.Steps.Mail;
+
+namespace Runbook.Steps.MailBackup;
+
+internal sealed partial class AccountBackup
+{
+    private const long BatchBytes = 64L * 1024 * 1024;
+
+    /// <summary>Where fetched bytes wait between FETCH and the targets: the migration's spool, so memory stays flat.</summary>
+    public static string SpoolRoot { get; set; } = Path.GetTempPath();
+
+    private async Task CopyFolderAsync(IMailSource source, FolderWork work, List<BackupManifest> manifests, AccountBackupResult result, CancellationToken cancellationToken)
+    {
+        foreach (var batch in Batches(work.Missing))
+        {
+            using var spool = new MessageSpool(SpoolRoot);
+            var items = await spool.SpoolAsync(source, work.Folder.FullName, batch, cancellationToken);
+            var hashed = new List<(AppendItem Item, string Sha256, long Size)>();
+            foreach (var item in items)
+            {
+                await using var content = item.OpenContent();
+                await using var sink = new HashSink();
+                await content.CopyToAsync(sink, cancellationToken);
+                hashed.Add((item, sink.Sha256(), sink.Length));
+            }
+
+            for (var i = 0; i < manifests.Count; i++)
+            {
+                var target = parameters.Targets[i];
+                var folder = work.Manifests[i];
+                var known = folder.Messages.Where(m => m.UidValidity == work.UidValidity && m.GoneAt is null).Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
+                var writes = hashed.Where(h => !known.Contains(h.Item.Source.SourceId))
+                    .Select(h => new BackupItem(Entry(work, h.Item.Source, h.Sha256, h.Size), h.Item.OpenContent)).ToList();
+                if (writes.Count == 0)
+                {
+                    continue;
+                }
+
+                var accountRoot = target.AccountRoot(result.Account);
+                await target.Format.WriteAsync(accountRoot, folder, writes, cancellationToken);
+                // Only now, with every file of the batch renamed into place, does the manifest name them.
+                folder.Messages.AddRange(writes.Select(w => w.Entry));
+                manifests[i].UpdatedAt = context.Time.GetUtcNow();
+                await manifests[i].SaveAsync(accountRoot, cancellationToken);
+                var stats = result.Targets[i];
+                stats.Written += writes.Count;
+                stats.WrittenBytes += writes.Sum(w => w.Entry.Size);
+            }
+
+            result.Fetched += hashed.Count;
+            context.Progress.Report(new StepProgress($"backing up {result.Account}", result.Fetched, work.Missing.Count, "messages"));
+        }
+    }
+
+    private IEnumerable<List<SourceMessage>> Batches(IReadOnlyList<SourceMessage> messages)
+    {
+        var batch = new List<SourceMessage>();
+        long bytes = 0;
+        foreach (var message in messages)
+        {
+            if (batch.Count > 0 && (batch.Count >= parameters.BatchSize || bytes + message.Size > BatchBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(message);
+            bytes += message.Size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private static ManifestMessage Entry(FolderWork work, SourceMessage message, string sha256, long size) => new()
+    {
+        UidValidity = work.UidValidity,
+        Uid = message.Uid,
+        SourceId = message.SourceId,
+        Size = size,
+        Sha256 = sha256,
+        Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
+        Keywords = [.. message.Keywords],
+        InternalDate = message.InternalDate,
+        MessageId = message.MessageId,
+        HeaderDigest = message.HeaderDigest,
+        File = "",
+    };
+}
