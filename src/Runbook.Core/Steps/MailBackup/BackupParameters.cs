@@ -39,8 +39,12 @@ internal sealed record BackupParameters(
             ? SourceProtocol.Pop3
             : SourceProtocol.Imap;
         var parallelism = Math.Max(1, Math.Min(4, serverDefinition.MaxConnections));
-        return new BackupParameters(AccountSelection.Select(plan, step), targets, server, protocol, plan.BackupVerify, parallelism, 100);
+        return new BackupParameters(AccountSelection.Select(plan, step), targets, server, protocol, plan.BackupVerify, parallelism, BatchSizeOf(with["batch_size"]));
     }
+
+    /// <summary>YAML integers load as Int64, plans built in code hold Int32.</summary>
+    private static int BatchSizeOf(JsonNode? node) =>
+        node is JsonValue value ? (value.TryGetValue<int>(out var small) ? small : checked((int)value.GetValue<long>())) : 100;
 
     /// <summary>Opens the backed-up server for one account, read-only, with that server's login from the plan.</summary>
     public async Task<IMailSource> OpenSourceAsync(IMailConnector mail, RunbookPlan plan, ISecretResolver secrets, AccountDefinition account, CancellationToken cancellationToken)
