@@ -60,6 +60,55 @@ public sealed class BackupRestoreLabTests(LabFixture fixture)
         Assert.Equal(restored.ToDictionary(p => p.Key, p => p.Value.Count), after.ToDictionary(p => p.Key, p => p.Value.Count));
     }
 
+    [Fact]
+    public async Task Given_a_migrated_account_When_restored_after_a_message_was_deleted_on_the_new_server_Then_only_that_message_comes_back()
+    {
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("bkr");
+        await LabCorpus.SeedAsync(lab, login);
+        const string steps = """
+              - { id: backup, uses: mail.backup }
+              - { id: migrate, uses: mail.migrate }
+              - { id: restore, uses: mail.restore, approval: true }
+            """;
+        using var plan = BackupLab.Plan(lab, login.User, steps, BackupLab.Target("md", "maildir"));
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "backup");
+        Assert.True(code == 0, output);
+        (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "migrate");
+        Assert.True(code == 0, output);
+        await MailMigrationLabTests.AssertMigratedAsync(lab, login);
+
+        // A person deletes one migrated message on the new server; the migration's ledger remembers it as copied.
+        using (var client = new MailKit.Net.Imap.ImapClient())
+        {
+            await client.ConnectAsync("127.0.0.1", lab.Port("new", "imap"), MailKit.Security.SecureSocketOptions.None);
+            await client.AuthenticateAsync(login.User, login.Password);
+            var folder = await client.GetFolderAsync("取引先");
+            await folder.OpenAsync(MailKit.FolderAccess.ReadWrite);
+            await folder.StoreAsync(0, new MailKit.StoreFlagsRequest(MailKit.StoreAction.Add, MailKit.MessageFlags.Deleted) { Silent = true });
+            await folder.ExpungeAsync();
+            await client.DisconnectAsync(true);
+        }
+
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "approve", plan.PlanPath, "restore")).ExitCode);
+        (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "restore");
+
+        // The restore's own ledger keys: the deleted message comes back, every other one is found by content.
+        Assert.True(code == 0, output);
+        Assert.Contains("copied 1 messages", output, StringComparison.Ordinal);
+        await MailMigrationLabTests.AssertMigratedAsync(lab, login);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "restore")).ExitCode);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "approve", plan.PlanPath, "restore")).ExitCode);
+        (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "restore");
+        Assert.True(code == 0, output);
+        Assert.Contains("copied 0 messages", output, StringComparison.Ordinal);
+        // Nor does the migration, run again, copy anything twice.
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
+        (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "migrate");
+        Assert.True(code == 0, output);
+        await MailMigrationLabTests.AssertMigratedAsync(lab, login);
+    }
+
     /// <summary>The old lab Dovecot, pointed at a copy of the Maildir backup, lists the same folders and counts, and serves the manifest's bytes.</summary>
     private async Task AssertDovecotReadsMaildirAsync(LabPlan plan, string user)
     {
