@@ -82,4 +82,24 @@ public sealed class BackupFaultLabTests(LabFixture fixture)
         var (verify, verifyOutput) = await RunbookProcess.RunAsync(plan.Folder, "backup", "verify", plan.PlanPath);
         Assert.True(verify == 0, verifyOutput);
     }
+    [Fact]
+    public async Task Given_a_target_path_that_is_a_file_When_applied_Then_the_step_fails_naming_it_and_nothing_is_written_anywhere()
+    {
+        var lab = new MailLab(fixture.Lab);
+        var login = lab.NewLogin("bkw");
+        using var plan = BackupLab.Plan(lab, login.User, "  - { id: backup, uses: mail.backup }", BackupLab.Target("ok", "maildir") + "\n    - { id: bad, path: blocker/inside, format: mbox }");
+        await File.WriteAllTextAsync(Path.Combine(plan.Folder, "blocker"), "a file, not a folder");
+
+        var (dry, dryOutput) = await RunbookProcess.RunAsync(plan.Folder, "plan", plan.PlanPath);
+        Assert.True(dry == 0, dryOutput);
+        Assert.Contains("would write 0 message(s)", dryOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(plan.Folder, "backup")));
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(code == 1, output);
+        Assert.Contains("backup target 'bad' (", output, StringComparison.Ordinal);
+        Assert.Contains("is not writable", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(plan.Folder, "backup", "ok", login.User)));
+    }
 }
