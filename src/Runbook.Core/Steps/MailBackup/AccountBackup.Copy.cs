@@ -1,7 +1,6 @@
 using Runbook.Adapters.Backup;
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
-using Runbook.Steps.Mail;
 
 namespace Runbook.Steps.MailBackup;
 
@@ -16,24 +15,15 @@ internal sealed partial class AccountBackup
     {
         foreach (var batch in Batches(work.Missing))
         {
-            using var spool = new MessageSpool(SpoolRoot);
-            var items = await spool.SpoolAsync(source, work.Folder.FullName, batch, cancellationToken);
-            var hashed = new List<(AppendItem Item, string Sha256, long Size)>();
-            foreach (var item in items)
-            {
-                await using var content = item.OpenContent();
-                await using var sink = new HashSink();
-                await content.CopyToAsync(sink, cancellationToken);
-                hashed.Add((item, sink.Sha256(), sink.Length));
-            }
-
+            using var spool = new BackupSpool(SpoolRoot);
+            var spooled = await spool.SpoolAsync(source, work.Folder.FullName, batch, cancellationToken);
             for (var i = 0; i < manifests.Count; i++)
             {
                 var target = parameters.Targets[i];
                 var folder = work.Manifests[i];
                 var known = folder.Messages.Where(m => m.UidValidity == work.UidValidity && m.GoneAt is null).Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
-                var writes = hashed.Where(h => !known.Contains(h.Item.Source.SourceId))
-                    .Select(h => new BackupItem(Entry(work, h.Item.Source, h.Sha256, h.Size), h.Item.OpenContent)).ToList();
+                var writes = spooled.Where(m => !known.Contains(m.Source.SourceId))
+                    .Select(m => new BackupItem(Entry(work, m.Source, m.Sha256, m.Length), m.Open)).ToList();
                 if (writes.Count == 0)
                 {
                     continue;
@@ -48,9 +38,10 @@ internal sealed partial class AccountBackup
                 var stats = result.Targets[i];
                 stats.Written += writes.Count;
                 stats.WrittenBytes += writes.Sum(w => w.Entry.Size);
+                stats.WrittenKeys.UnionWith(writes.Select(w => BackupVerifier.Key(w.Entry)));
             }
 
-            result.Fetched += hashed.Count;
+            result.Fetched += spooled.Count;
             context.Progress.Report(new StepProgress($"backing up {result.Account}", result.Fetched, work.Missing.Count, "messages"));
         }
     }

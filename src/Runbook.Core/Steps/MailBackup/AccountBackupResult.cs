@@ -30,4 +30,6 @@ internal sealed record TargetResult(string Id, string Root, string Format)
     public long? FreeBytes { get; set; }
     public int Written { get; set; }
     public long WrittenBytes { get; set; }
+    /// <summary>What this run wrote (<see cref="Adapters.Backup.BackupVerifier.Key"/>): the step's verification re-reads these.</summary>
+    public HashSet<string> WrittenKeys { get; } = new(StringComparer.Ordinal);
 }
