@@ -42,7 +42,7 @@ internal sealed partial class AccountBackup
             }
 
             result.Fetched += spooled.Count;
-            context.Progress.Report(new StepProgress($"backing up {result.Account}", result.Fetched, work.Missing.Count, "messages"));
+            context.Progress.Report(new StepProgress($"backing up {result.Account}", result.Fetched, result.ToFetch, "messages"));
         }
     }
 

@@ -11,12 +11,16 @@ namespace Runbook.Steps.MailBackup;
 /// manifest (source UIDVALIDITY and UID already there: not fetched again), so an unchanged mailbox costs one index
 /// per folder and no message read. Then, after the targets' free space was checked against what is missing, the
 /// missing messages are fetched once per batch, spooled, and written to each target; each batch ends with the
-/// manifests saved, so a killed run loses at most the batch in flight and leaves no file half-written.
+/// manifests saved, so a killed run loses at most the batch in flight and leaves no file half-written. One instance
+/// per account.
 /// </summary>
 internal sealed partial class AccountBackup(IMailConnector mail, StepContext context, BackupParameters parameters)
 {
     /// <summary>A folder's messages the targets lack, as described by the server.</summary>
     private sealed record FolderWork(SourceFolder Folder, uint UidValidity, IReadOnlyList<SourceMessage> Missing, IReadOnlyList<ManifestFolder> Manifests);
+
+    /// <summary>Something the manifests record changed in this run (a folder, a count, a message gone).</summary>
+    private bool _changed;
 
     public async Task<AccountBackupResult> RunAsync(AccountDefinition account, bool apply, CancellationToken cancellationToken)
     {
@@ -32,6 +36,7 @@ internal sealed partial class AccountBackup(IMailConnector mail, StepContext con
             }
 
             var work = await IndexAsync(source, manifests, result, cancellationToken);
+            result.ToFetch = work.Sum(w => w.Missing.Count);
             for (var i = 0; i < parameters.Targets.Count; i++)
             {
                 var target = parameters.Targets[i];
@@ -51,7 +56,8 @@ internal sealed partial class AccountBackup(IMailConnector mail, StepContext con
             }
 
             var now = context.Time.GetUtcNow();
-            for (var i = 0; i < manifests.Count; i++)
+            // An unchanged mailbox leaves the manifests as they are: a scheduled no-op run writes nothing.
+            for (var i = 0; i < manifests.Count && _changed; i++)
             {
                 manifests[i].UpdatedAt = now;
                 await manifests[i].SaveAsync(parameters.Targets[i].AccountRoot(account.Email), cancellationToken);
@@ -82,7 +88,9 @@ internal sealed partial class AccountBackup(IMailConnector mail, StepContext con
             var wanted = new Dictionary<string, MessageRef>(StringComparer.Ordinal);
             for (var i = 0; i < manifests.Count; i++)
             {
+                var before = manifests[i].Folders.Count;
                 var manifestFolder = BackupTargetStore.Folder(manifests[i], parameters.Targets[i].Format, folder);
+                _changed |= manifests[i].Folders.Count != before || manifestFolder.UidValidity != index.UidValidity || manifestFolder.ServerCount != index.Messages.Count;
                 var known = manifestFolder.Messages.Where(m => m.UidValidity == index.UidValidity).Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
                 foreach (var message in index.Messages.Where(m => !known.Contains(m.SourceId)))
                 {
@@ -93,6 +101,7 @@ internal sealed partial class AccountBackup(IMailConnector mail, StepContext con
                 foreach (var gone in manifestFolder.Messages.Where(m => m.GoneAt is null && (m.UidValidity != index.UidValidity || !listed.Contains(m.SourceId))))
                 {
                     gone.GoneAt = now;
+                    _changed = true;
                     result.Gone++;
                 }
 

@@ -12,6 +12,8 @@ internal sealed class AccountBackupResult(string account)
     public int Gone { get; set; }
     /// <summary>Messages fetched from the server in this run (once, whatever the number of targets).</summary>
     public int Fetched { get; set; }
+    /// <summary>Messages some target lacks: what this run fetches.</summary>
+    public int ToFetch { get; set; }
     public List<TargetResult> Targets { get; } = [];
     /// <summary>Per folder, what the server listed in this run: what verification compares the manifest with.</summary>
     public IReadOnlyDictionary<string, int> ServerCounts { get; set; } = new Dictionary<string, int>();

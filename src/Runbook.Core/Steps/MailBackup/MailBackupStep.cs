@@ -91,10 +91,9 @@ internal sealed class MailBackupStep(IMailConnector mail) : IStepKind
     {
         var accounts = parameters.Accounts.Where(a => !context.SettledAccounts.Contains(a.Email)).ToList();
         var results = new AccountBackupResult[accounts.Count];
-        var backup = new AccountBackup(mail, context, parameters);
         var throttle = new ParallelOptions { MaxDegreeOfParallelism = parameters.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count), throttle, async (i, ct) =>
-            results[i] = await backup.RunAsync(accounts[i], apply, ct));
+            results[i] = await new AccountBackup(mail, context, parameters).RunAsync(accounts[i], apply, ct));
         return results;
     }
 
