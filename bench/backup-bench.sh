@@ -3,7 +3,8 @@
 #   bench/backup-bench.sh          one account of the lab seeder's `bench` corpus plus its 30 MB message (--huge)
 # Prints, per run, wall time, messages/s, MB/s and peak RSS: the backup's first run into a maildir target and into
 # an mbox target (each with backup.verify re-reading what it wrote), the no-op incremental re-run, the offline
-# `runbook backup verify`, and mail.migrate of the same account to the new server, measured the same way.
+# `runbook backup verify`, and mail.migrate of the same account to the new server, measured the same way, in the
+# same run (compare ratios from one run: the machine is shared). Last output: bench/backup-bench.last.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f .lab/lab.json ] || ./build.sh lab up >/dev/null
@@ -17,6 +18,7 @@ seeded=$(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll seed --pro
 count=$(sed -E 's/.*: ([0-9,]+) messages, ([0-9,]+) bytes.*/\1/; s/,//g' <<<"$seeded")
 bytes=$(sed -E 's/.*: ([0-9,]+) messages, ([0-9,]+) bytes.*/\2/; s/,//g' <<<"$seeded")
 echo "corpus: $seeded; load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "at $(date -u +%FT%TZ) on $(nproc) cores"
 
 plan() { # FILE FORMAT STEP
   cat > "$work/$1" <<YAML
@@ -51,6 +53,8 @@ PY
 echo "| run                                            |    time   |     rate       |  throughput | peak RSS |"
 echo "|------------------------------------------------|-----------|----------------|-------------|----------|"
 plan maildir.yaml maildir mail.backup
+# The floor every run pays: .NET start, plan load and validation (subtract it to compare the runs' own work).
+measure "process floor: runbook validate" 0 0 "${runbook[@]}" validate "$work/maildir.yaml"
 measure "backup to maildir, first run (+ verify)" "$count" "$bytes" "${runbook[@]}" apply "$work/maildir.yaml"
 "${runbook[@]}" reset "$work/maildir.yaml" s >/dev/null
 measure "backup to maildir, no-op incremental re-run" "$count" "$bytes" "${runbook[@]}" apply "$work/maildir.yaml"

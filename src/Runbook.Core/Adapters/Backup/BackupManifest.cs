@@ -26,13 +26,6 @@ internal sealed class BackupManifest
 
     public ManifestFolder? Find(string name) => Folders.Find(f => f.Name == name);
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    };
-
     public static async Task<BackupManifest?> LoadAsync(string accountRoot, CancellationToken cancellationToken)
     {
         var path = Path.Combine(accountRoot, FileName);
@@ -44,7 +37,7 @@ internal sealed class BackupManifest
         await using var stream = File.OpenRead(path);
         try
         {
-            return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Options, cancellationToken);
+            return await JsonSerializer.DeserializeAsync(stream, ManifestJson.Default.BackupManifest, cancellationToken);
         }
         catch (JsonException ex)
         {
@@ -53,7 +46,7 @@ internal sealed class BackupManifest
     }
 
     public Task SaveAsync(string accountRoot, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(Path.Combine(accountRoot, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Options), cancellationToken);
+        AtomicFile.WriteAsync(Path.Combine(accountRoot, FileName), JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.BackupManifest), cancellationToken);
 }
 
 /// <summary>A folder as the server named it (<see cref="Name"/>), and where the format keeps it (<see cref="Path"/>, sanitised).</summary>
@@ -95,3 +88,8 @@ internal sealed class ManifestMessage
     /// <summary>When a run found the message gone from the server; the backup keeps it.</summary>
     public DateTimeOffset? GoneAt { get; set; }
 }
+
+/// <summary>Generated (de)serialisation: a scheduled run loads manifests of thousands of entries without reflection warm-up.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(BackupManifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext;
