@@ -13,14 +13,14 @@ runbook=(dotnet src/Runbook.Cli/bin/Release/net10.0/runbook.dll)
 read -r old_imap new_imap password < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["accounts"]["password"])')
 work=$(mktemp -d /tmp/runbook-backup-bench.XXXX); [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 printf '%s\n' "$password" > "$work/password.txt"
-user="bkbench$(date +%s)@acme.test"
+tag=$(date +%s); user="bkbench$tag@acme.test"
 seeded=$(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll seed --profile bench --account "$user" --seed 1 --huge | head -1)
 count=$(sed -E 's/.*: ([0-9,]+) messages, ([0-9,]+) bytes.*/\1/; s/,//g' <<<"$seeded")
 bytes=$(sed -E 's/.*: ([0-9,]+) messages, ([0-9,]+) bytes.*/\2/; s/,//g' <<<"$seeded")
 echo "corpus: $seeded; load average $(cut -d' ' -f1 /proc/loadavg)"
 echo "at $(date -u +%FT%TZ) on $(nproc) cores"
 
-plan() { # FILE FORMAT STEP
+plan() { # FILE FORMAT STEP NEWUSER
   cat > "$work/$1" <<YAML
 runbook: 1
 name: backup-bench
@@ -29,7 +29,7 @@ servers:
   old: { imap: { host: 127.0.0.1, port: $old_imap, security: none }, max_connections: 16 }
   new: { imap: { host: 127.0.0.1, port: $new_imap, security: none }, max_connections: 16 }
 accounts:
-  - { email: $user, old: { user: $user, password: { file: password.txt } }, new: { user: $user, password: { file: password.txt } } }
+  - { email: $user, old: { user: $user, password: { file: password.txt } }, new: { user: ${4:-$user}, password: { file: password.txt } } }
 backup:
   verify: true
   targets: [{ id: t, path: $2, format: $2 }]
@@ -38,30 +38,42 @@ steps:
 YAML
 }
 
-measure() { # LABEL MESSAGES BYTES COMMAND...
-  local label=$1 n=$2 b=$3; shift 3
+run() { # KEY COMMAND...  → appends "seconds rss_kb" to $work/KEY.runs
+  local key=$1; shift
   /usr/bin/time -o "$work/time" -f "%e %M" "$@" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
-  python3 - "$label" "$n" "$b" $(tail -1 "$work/time") <<'PY'
-import sys
-label, n, b, sec, rss = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-rate = f"{n/sec:8.0f} msg/s" if n else "          —   "
-tput = f"{b/sec/1048576:6.1f} MB/s" if b else "      —   "
-print(f"| {label:<46} | {sec:7.2f} s | {rate} | {tput} | {rss/1024:6.0f} MB |")
-PY
+  tail -1 "$work/time" >> "$work/$key.runs"
 }
 
-echo "| run                                            |    time   |     rate       |  throughput | peak RSS |"
+# Rounds interleave the runs, so a burst of load from other users hits backup and migration alike; the table shows
+# each run's median (and the slowest RSS).
+rounds=${ROUNDS:-3}
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/maildir" "$work/mbox" "$work"/*.runbook.db*
+  plan maildir.yaml maildir mail.backup; plan mbox.yaml mbox mail.backup
+  plan migrate.yaml maildir mail.migrate "r$r-$tag-$user"
+  run floor "${runbook[@]}" validate "$work/maildir.yaml"
+  run migrate "${runbook[@]}" apply "$work/migrate.yaml"
+  run maildir "${runbook[@]}" apply "$work/maildir.yaml"
+  run mbox "${runbook[@]}" apply "$work/mbox.yaml"
+  "${runbook[@]}" reset "$work/maildir.yaml" s >/dev/null; run noop "${runbook[@]}" apply "$work/maildir.yaml"
+  "${runbook[@]}" reset "$work/migrate.yaml" s >/dev/null; run migrate-noop "${runbook[@]}" apply "$work/migrate.yaml"
+  run verify "${runbook[@]}" backup verify "$work/maildir.yaml" --offline
+done
+
+echo "| run (median of $rounds, interleaved)                |    time   |     rate       |  throughput | peak RSS |"
 echo "|------------------------------------------------|-----------|----------------|-------------|----------|"
-plan maildir.yaml maildir mail.backup
-# The floor every run pays: .NET start, plan load and validation (subtract it to compare the runs' own work).
-measure "process floor: runbook validate" 0 0 "${runbook[@]}" validate "$work/maildir.yaml"
-measure "backup to maildir, first run (+ verify)" "$count" "$bytes" "${runbook[@]}" apply "$work/maildir.yaml"
-"${runbook[@]}" reset "$work/maildir.yaml" s >/dev/null
-measure "backup to maildir, no-op incremental re-run" "$count" "$bytes" "${runbook[@]}" apply "$work/maildir.yaml"
-measure "runbook backup verify --offline (maildir)" "$count" "$bytes" "${runbook[@]}" backup verify "$work/maildir.yaml" --offline
-plan mbox.yaml mbox mail.backup
-measure "backup to mbox, first run (+ verify)" "$count" "$bytes" "${runbook[@]}" apply "$work/mbox.yaml"
-plan migrate.yaml maildir mail.migrate
-measure "mail.migrate of the same account, first run" "$count" "$bytes" "${runbook[@]}" apply "$work/migrate.yaml"
-"${runbook[@]}" reset "$work/migrate.yaml" s >/dev/null
-measure "mail.migrate, no-op re-run" "$count" "$bytes" "${runbook[@]}" apply "$work/migrate.yaml"
+python3 - "$work" "$count" "$bytes" <<'PY'
+import statistics, sys
+work, n, b = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = [("floor", "process floor: runbook validate", 0), ("maildir", "backup to maildir, first run (+ verify)", 1),
+        ("mbox", "backup to mbox, first run (+ verify)", 1), ("migrate", "mail.migrate of the same account, first run", 1),
+        ("noop", "backup to maildir, no-op incremental re-run", 1), ("migrate-noop", "mail.migrate, no-op re-run", 1),
+        ("verify", "runbook backup verify --offline (maildir)", 1)]
+for key, label, counts in rows:
+    runs = [tuple(map(float, line.split())) for line in open(f"{work}/{key}.runs")]
+    sec = statistics.median(r[0] for r in runs); rss = max(r[1] for r in runs)
+    rate = f"{n/sec:8.0f} msg/s" if counts else "          —   "
+    tput = f"{b/sec/1048576:6.1f} MB/s" if counts else "      —   "
+    print(f"| {label:<46} | {sec:7.2f} s | {rate} | {tput} | {rss/1024:6.0f} MB |")
+PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

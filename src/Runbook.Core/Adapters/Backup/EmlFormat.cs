@@ -14,7 +14,8 @@ internal sealed class EmlFormat : IBackupFormat
     {
         var directory = SafeNames.Inside(accountRoot, folder.Path);
         AtomicFile.EnsureDirectory(directory);
-        foreach (var item in items)
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MessageFile.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(items, options, async (item, ct) =>
         {
             var entry = item.Entry;
             // UIDVALIDITY in the name: a renumbered folder's UID 7 is another message than the old UID 7.
@@ -22,8 +23,8 @@ internal sealed class EmlFormat : IBackupFormat
                 ? string.Create(CultureInfo.InvariantCulture, $"{entry.UidValidity}-{entry.Uid}.eml")
                 : $"pop3-{SafeNames.Digest(entry.SourceId)}.eml";
             entry.File = Path.Combine(folder.Path, name);
-            await MessageFile.WriteAsync(SafeNames.Inside(accountRoot, entry.File), item.OpenContent, entry.InternalDate, cancellationToken);
-        }
+            await MessageFile.WriteAsync(SafeNames.Inside(accountRoot, entry.File), item, ct);
+        });
     }
 
     public Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken) =>
@@ -41,17 +42,37 @@ internal sealed class EmlFormat : IBackupFormat
 /// <summary>A whole message in a file of its own (maildir, eml): written atomically, read back verbatim.</summary>
 internal static class MessageFile
 {
-    public static async Task WriteAsync(string path, Func<Stream> openContent, DateTimeOffset? modified, CancellationToken cancellationToken)
+    /// <summary>Files written at once by a batch (see <see cref="MaildirFormat"/>).</summary>
+    public const int Parallelism = 8;
+
+    public static async Task WriteAsync(string path, BackupItem item, CancellationToken cancellationToken)
     {
+        if (item.TakeFile is { } spooled)
+        {
+            // Same disk: flush the spool file and rename it into place, atomic like a copy but without the second write.
+            await using (var file = new FileStream(spooled, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                file.Flush(flushToDisk: true);
+            }
+
+            if (item.Entry.InternalDate is { } date)
+            {
+                File.SetLastWriteTimeUtc(spooled, date.UtcDateTime);
+            }
+
+            File.Move(spooled, path, overwrite: true);
+            return;
+        }
+
         var stream = AtomicFile.CreateTemp(path, out var temp);
         try
         {
-            await using (var content = openContent())
+            await using (var content = item.OpenContent())
             {
                 await content.CopyToAsync(stream, cancellationToken);
             }
 
-            await AtomicFile.CommitAsync(stream, temp, path, modified, cancellationToken);
+            await AtomicFile.CommitAsync(stream, temp, path, item.Entry.InternalDate, cancellationToken);
         }
         catch
         {

@@ -1,7 +1,11 @@
 namespace Runbook.Adapters.Backup;
 
-/// <summary>One message to write: its manifest entry (File, Offset, Length are filled in by the format) and its exact bytes.</summary>
-internal sealed record BackupItem(ManifestMessage Entry, Func<Stream> OpenContent);
+/// <summary>
+/// One message to write: its manifest entry (File, Offset, Length are filled in by the format) and its exact bytes.
+/// <paramref name="TakeFile"/>: a spool file on the target's own disk that a one-file-per-message format may flush and
+/// rename into place instead of copying (the caller gives it to the last target that reads it).
+/// </summary>
+internal sealed record BackupItem(ManifestMessage Entry, Func<Stream> OpenContent, string? TakeFile = null);
 
 /// <summary>
 /// How a target lays out mail on disk (maildir, mbox, eml). Every path it returns is relative to the account's folder
@@ -13,6 +17,9 @@ internal interface IBackupFormat
 
     /// <summary>Where a folder goes, from its safe segments below the namespace (INBOX is <paramref name="inbox"/>).</summary>
     string FolderPath(IReadOnlyList<string> safeSegments, bool inbox);
+
+    /// <summary>True for formats with one file per message, which can take a spool file (<see cref="BackupItem.TakeFile"/>).</summary>
+    bool FilePerMessage => true;
 
     /// <summary>True when folder segments must also avoid '.' and be modified UTF-7 (Maildir++).</summary>
     bool MaildirNames => false;

@@ -38,13 +38,16 @@ internal sealed class MaildirFormat : IBackupFormat
         // name; the earlier file goes, so the folder never holds it twice.
         var earlier = Directory.EnumerateFiles(Path.Combine(directory, "cur")).Select(Path.GetFileName).OfType<string>()
             .GroupBy(BaseName).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        foreach (var item in items)
+        // A few files at once: each is flushed to disk before its rename, and concurrent flushes share the file
+        // system's journal commits instead of waiting for one each.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = MessageFile.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(items, options, async (item, ct) =>
         {
             var entry = item.Entry;
             var baseName = Base(entry);
             var name = $"{baseName},S={entry.Size}:2,{Info(entry, keywords)}";
             entry.File = Path.Combine(folder.Path, "cur", name);
-            await MessageFile.WriteAsync(SafeNames.Inside(accountRoot, entry.File), item.OpenContent, entry.InternalDate, cancellationToken);
+            await MessageFile.WriteAsync(SafeNames.Inside(accountRoot, entry.File), item, ct);
             foreach (var old in earlier.GetValueOrDefault(baseName) ?? [])
             {
                 if (old != name)
@@ -52,7 +55,7 @@ internal sealed class MaildirFormat : IBackupFormat
                     File.Delete(Path.Combine(directory, "cur", old));
                 }
             }
-        }
+        });
     }
 
     public Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken) =>

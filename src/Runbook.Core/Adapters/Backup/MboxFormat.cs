@@ -12,6 +12,8 @@ internal sealed class MboxFormat : IBackupFormat
 {
     public string Name => "mbox";
 
+    public bool FilePerMessage => false;
+
     public string FolderPath(IReadOnlyList<string> safeSegments, bool inbox)
     {
         string[] segments = inbox ? ["INBOX"] : [.. safeSegments];

@@ -13,17 +13,22 @@ internal sealed partial class AccountBackup
 
     private async Task CopyFolderAsync(IMailSource source, FolderWork work, List<BackupManifest> manifests, AccountBackupResult result, CancellationToken cancellationToken)
     {
+        // The spool lives on the disk of the first target that keeps one file per message, and that target, written
+        // last, takes the spooled files by rename: a Maildir backup writes each message's bytes once.
+        var owner = parameters.Targets.ToList().FindIndex(t => t.Format.FilePerMessage);
+        var spoolRoot = owner < 0 ? SpoolRoot : parameters.Targets[owner].AccountRoot(result.Account);
+        var order = Enumerable.Range(0, manifests.Count).Where(i => i != owner).Append(owner).Where(i => i >= 0).ToList();
         foreach (var batch in Batches(work.Missing))
         {
-            using var spool = new BackupSpool(SpoolRoot);
+            using var spool = new BackupSpool(spoolRoot);
             var spooled = await spool.SpoolAsync(source, work.Folder.FullName, batch, cancellationToken);
-            for (var i = 0; i < manifests.Count; i++)
+            foreach (var i in order)
             {
                 var target = parameters.Targets[i];
                 var folder = work.Manifests[i];
                 var known = folder.Messages.Where(m => m.UidValidity == work.UidValidity && m.GoneAt is null).Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
                 var writes = spooled.Where(m => !known.Contains(m.Source.SourceId))
-                    .Select(m => new BackupItem(Entry(work, m.Source, m.Sha256, m.Length), m.Open)).ToList();
+                    .Select(m => new BackupItem(Entry(work, m.Source, m.Sha256, m.Length), m.Open, i == owner ? m.Path : null)).ToList();
                 if (writes.Count == 0)
                 {
                     continue;

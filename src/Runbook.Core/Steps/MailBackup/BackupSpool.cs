@@ -33,7 +33,14 @@ internal sealed class BackupSpool : IDisposable
         await source.CopyRawManyAsync(folder, messages, message =>
         {
             var path = Path.Combine(_directory, files.Count.ToString(CultureInfo.InvariantCulture));
-            var stream = new HashingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous));
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                // A spool file may become the backup's own file (renamed into a Maildir): owner-only from the start.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            var stream = new HashingStream(new FileStream(path, options));
             files[message] = (path, stream);
             return stream;
         }, cancellationToken);
