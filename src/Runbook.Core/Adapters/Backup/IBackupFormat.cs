@@ -24,8 +24,20 @@ internal interface IBackupFormat
     /// <summary>True when folder segments must also avoid '.' and be modified UTF-7 (Maildir++).</summary>
     bool MaildirNames => false;
 
-    /// <summary>Writes a batch of one folder's messages and fills in where each one went.</summary>
+    /// <summary>
+    /// Writes a batch of one folder's messages and fills in where each one went. With <see cref="FilePerMessage"/> they
+    /// are durable when this returns; otherwise (mbox) only after <see cref="CommitAsync"/>, which a run calls once per
+    /// folder, so a folder's file is rewritten once per run, not once per batch.
+    /// </summary>
     Task WriteAsync(string accountRoot, ManifestFolder folder, IReadOnlyList<BackupItem> items, CancellationToken cancellationToken);
+
+    /// <summary>Makes the folder's writes of this run durable (flush, rename). Nothing to do for one file per message.</summary>
+    Task CommitAsync(string accountRoot, ManifestFolder folder, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Drops the folder's uncommitted writes (after a failure); the file as the manifest knows it stays.</summary>
+    void Abort(string accountRoot, ManifestFolder folder)
+    {
+    }
 
     /// <summary>Copies one message's exact bytes, as the server served them, to <paramref name="destination"/>.</summary>
     Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken);

@@ -5,14 +5,18 @@ namespace Runbook.Adapters.Backup;
 
 /// <summary>
 /// <c>mbox</c>: one mboxrd file per folder (<c>mbox/Parent/Child.mbox</c>). A run that adds messages to a folder writes
-/// a new file (the part the manifest vouches for, then the new messages) and renames it over the old one, so a crash
-/// never leaves half a message; the manifest keeps each message's offset and quoted length.
+/// a new file (the part the manifest vouches for, then the new messages of all its batches) and renames it over the old
+/// one at the folder's end, so a crash never leaves half a message; the manifest keeps each message's offset and
+/// quoted length.
 /// </summary>
 internal sealed class MboxFormat : IBackupFormat
 {
     public string Name => "mbox";
 
     public bool FilePerMessage => false;
+
+    /// <summary>Folders with messages written in this run and not yet committed, by full path (accounts run in parallel).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStream Stream, string Temp)> _open = new(StringComparer.Ordinal);
 
     public string FolderPath(IReadOnlyList<string> safeSegments, bool inbox)
     {
@@ -24,6 +28,53 @@ internal sealed class MboxFormat : IBackupFormat
     public async Task WriteAsync(string accountRoot, ManifestFolder folder, IReadOnlyList<BackupItem> items, CancellationToken cancellationToken)
     {
         var path = SafeNames.Inside(accountRoot, folder.Path);
+        var (stream, _) = await OpenAsync(path, folder, cancellationToken);
+        foreach (var item in items)
+        {
+            var entry = item.Entry;
+            await stream.WriteAsync(FromLine(entry.InternalDate), cancellationToken);
+            entry.Offset = stream.Position;
+            await using (var content = item.OpenContent())
+            {
+                entry.Length = await MboxrdQuoting.CopyAsync(content, null, stream, quote: true, cancellationToken);
+            }
+
+            entry.File = folder.Path;
+            // A message without a final newline still ends its line, then the blank line before the next "From ".
+            stream.Position -= entry.Length > 0 ? 1 : 0;
+            var last = entry.Length > 0 ? stream.ReadByte() : '\n';
+            entry.TrailerNewline = last != '\n';
+            await stream.WriteAsync(entry.TrailerNewline ? "\n\n"u8.ToArray() : "\n"u8.ToArray(), cancellationToken);
+        }
+    }
+
+    public async Task CommitAsync(string accountRoot, ManifestFolder folder, CancellationToken cancellationToken)
+    {
+        var path = SafeNames.Inside(accountRoot, folder.Path);
+        if (_open.TryRemove(path, out var open))
+        {
+            await AtomicFile.CommitAsync(open.Stream, open.Temp, path, null, cancellationToken);
+        }
+    }
+
+    public void Abort(string accountRoot, ManifestFolder folder)
+    {
+        var path = SafeNames.Inside(accountRoot, folder.Path);
+        if (_open.TryRemove(path, out var open))
+        {
+            open.Stream.Dispose();
+            File.Delete(open.Temp);
+        }
+    }
+
+    /// <summary>The folder's new file for this run: the part the manifest vouches for, then room for this run's messages.</summary>
+    private async Task<(FileStream Stream, string Temp)> OpenAsync(string path, ManifestFolder folder, CancellationToken cancellationToken)
+    {
+        if (_open.TryGetValue(path, out var open))
+        {
+            return open;
+        }
+
         AtomicFile.EnsureDirectory(Path.GetDirectoryName(path)!);
         var vouched = folder.Messages.Count == 0 ? 0 : folder.Messages.Max(m => (m.Offset ?? 0) + (m.Length ?? 0) + Trailer(m));
         var stream = AtomicFile.CreateTemp(path, out var temp);
@@ -35,26 +86,6 @@ internal sealed class MboxFormat : IBackupFormat
                 await using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
                 await CopyPrefixAsync(existing, stream, vouched, cancellationToken);
             }
-
-            foreach (var item in items)
-            {
-                var entry = item.Entry;
-                await stream.WriteAsync(FromLine(entry.InternalDate), cancellationToken);
-                entry.Offset = stream.Position;
-                await using (var content = item.OpenContent())
-                {
-                    entry.Length = await MboxrdQuoting.CopyAsync(content, null, stream, quote: true, cancellationToken);
-                }
-
-                entry.File = folder.Path;
-                // A message without a final newline still ends its line, then the blank line before the next "From ".
-                stream.Position -= entry.Length > 0 ? 1 : 0;
-                var last = entry.Length > 0 ? stream.ReadByte() : '\n';
-                entry.TrailerNewline = last != '\n';
-                await stream.WriteAsync(entry.TrailerNewline ? "\n\n"u8.ToArray() : "\n"u8.ToArray(), cancellationToken);
-            }
-
-            await AtomicFile.CommitAsync(stream, temp, path, null, cancellationToken);
         }
         catch
         {
@@ -62,6 +93,9 @@ internal sealed class MboxFormat : IBackupFormat
             File.Delete(temp);
             throw;
         }
+
+        _open[path] = (stream, temp);
+        return (stream, temp);
     }
 
     public async Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken)

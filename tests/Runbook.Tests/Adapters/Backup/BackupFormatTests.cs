@@ -33,6 +33,7 @@ public sealed class BackupFormatTests : IDisposable
             var content = Encoding.UTF8.GetBytes($"Subject: {name.Replace('\0', ' ')}\r\n\r\nbody\r\n");
             var entry = Entry(uid++, content);
             await format.WriteAsync(accountRoot, folder, [new BackupItem(entry, () => new MemoryStream(content))], CancellationToken.None);
+            await format.CommitAsync(accountRoot, folder, CancellationToken.None);
             folder.Messages.Add(entry);
             Assert.Equal(name, folder.Name);
             Assert.Equal(content, await ReadBackAsync(format, accountRoot, folder, entry));
@@ -70,10 +71,12 @@ public sealed class BackupFormatTests : IDisposable
         ];
         var entries = messages.Select((m, i) => Entry((uint)i + 1, m)).ToList();
         await format.WriteAsync(accountRoot, folder, [.. entries.Select((e, i) => new BackupItem(e, () => new MemoryStream(messages[i])))], CancellationToken.None);
+        await format.CommitAsync(accountRoot, folder, CancellationToken.None);
         folder.Messages.AddRange(entries);
         // A second run appends after what the manifest vouches for.
         var later = Entry(99, "From: later\r\n\r\nFrom x\r\n"u8.ToArray());
         await format.WriteAsync(accountRoot, folder, [new BackupItem(later, () => new MemoryStream("From: later\r\n\r\nFrom x\r\n"u8.ToArray()))], CancellationToken.None);
+        await format.CommitAsync(accountRoot, folder, CancellationToken.None);
         folder.Messages.Add(later);
 
         for (var i = 0; i < messages.Length; i++)
