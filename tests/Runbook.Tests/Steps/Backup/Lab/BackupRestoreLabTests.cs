@@ -38,6 +38,10 @@ public sealed class BackupRestoreLabTests(LabFixture fixture)
         Assert.True(verify == 0, verifyOutput);
         Assert.Contains("backup verified: 2 account backup(s) good", verifyOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(lab.Password, output + verifyOutput, StringComparison.Ordinal);
+        foreach (var manifest in Directory.EnumerateFiles(Path.Combine(plan.Folder, "backup"), "manifest.json", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(lab.Password, await File.ReadAllTextAsync(manifest), StringComparison.Ordinal);
+        }
         await AssertDovecotReadsMaildirAsync(plan, login.User);
 
         // An unchanged mailbox: the incremental run writes nothing.
