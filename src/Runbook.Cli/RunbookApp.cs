@@ -20,6 +20,7 @@ internal static class RunbookApp
           runbook apply customers/acme.yaml --wait
           runbook approve customers/acme.yaml switch-mx --by "Yuki Tanaka"
           runbook status customers/acme.yaml
+          runbook backup verify customers/acme.yaml
         """;
 
     public static Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken cancellationToken) =>
@@ -37,6 +38,7 @@ internal static class RunbookApp
             [ValidateCommand.Create(console, engine)] = ValidateCommand.Details,
             [SchemaCommand.Create(console)] = SchemaCommand.Details,
             [InitCommand.Create(console)] = InitCommand.Details,
+            [BackupCommand.Create(console, engine)] = BackupCommand.Details,
         };
         foreach (var (command, text) in EngineCommands.Create(console, engine)) details[command] = text;
         details[root] = RootDetails;

@@ -12,7 +12,7 @@ var effects = new EffectStore(Environment.GetEnvironmentVariable("RUNBOOK_TEST_E
 var engine = EngineCli.Production(TimeProvider.System);
 engine = engine with { Kinds = engine.Kinds.Add(new EffectStepKind(effects, points)) };
 // The real mail steps, with kill points around every APPEND batch (inactive unless RUNBOOK_TEST_KILL_AT is set).
-foreach (var kind in Runbook.Steps.MailStepKinds.Create(new KillingMailConnector(new Runbook.Adapters.Mail.MailConnector(), points)))
+foreach (var kind in Runbook.Steps.MailStepKinds.Create(new KillingMailConnector(new KillingSourceConnector(new Runbook.Adapters.Mail.MailConnector(), points), points)))
 {
     engine.Kinds.Add(kind);
 }

@@ -1,8 +1,10 @@
 using Runbook.Adapters.Mail;
 using Runbook.Engine;
+using Runbook.Steps.MailBackup;
 using Runbook.Steps.MailDeltaSync;
 using Runbook.Steps.MailMigrate;
 using Runbook.Steps.MailPreflight;
+using Runbook.Steps.MailRestore;
 
 namespace Runbook.Steps;
 
@@ -10,7 +12,7 @@ namespace Runbook.Steps;
 internal static class MailStepKinds
 {
     public static IReadOnlyList<IStepKind> Create(IMailConnector mail) =>
-        [new MailPreflightStep(mail), new MailMigrateStep(mail), new MailDeltaSyncStep(mail)];
+        [new MailPreflightStep(mail), new MailBackupStep(mail), new MailRestoreStep(mail), new MailMigrateStep(mail), new MailDeltaSyncStep(mail)];
 
     public static StepKindRegistry AddMailSteps(this StepKindRegistry registry, IMailConnector mail)
     {

@@ -23,6 +23,7 @@ internal sealed partial class PlanBuilder(JsonObject json, SourceMap map, string
         Accounts = Items(json["accounts"]).Select(a => Account(Obj(a.Node)!, PlanPath.Index("accounts", a.Index))).ToList(),
         Folders = Folders(Obj(json["folders"])),
         BackupTargets = Items(Obj(json["backup"])?["targets"]).Select(t => BackupTarget(Obj(t.Node)!)).ToList(),
+        BackupVerify = Bool(Obj(json["backup"])?["verify"]) ?? true,
         Dns = Obj(json["dns"]) is { } dns ? Dns(dns) : null,
         Windows = Entries(json["windows"]).ToDictionary(e => e.Key, e => Window(e.Key, Obj(e.Node)!), StringComparer.Ordinal),
         Verification = Verification(Obj(json["verification"])),

@@ -24,6 +24,8 @@ public sealed record RunbookPlan
     public required IReadOnlyList<AccountDefinition> Accounts { get; init; }
     public FolderMapping Folders { get; init; } = new();
     public IReadOnlyList<BackupTarget> BackupTargets { get; init; } = [];
+    /// <summary><c>backup.verify</c>: mail.backup re-reads what it wrote and checks it against the manifest and the server.</summary>
+    public bool BackupVerify { get; init; } = true;
     public DnsSettings? Dns { get; init; }
     public IReadOnlyDictionary<string, WindowDefinition> Windows { get; init; } = new Dictionary<string, WindowDefinition>();
     public VerificationRules Verification { get; init; } = new();

@@ -5,6 +5,7 @@ internal static class StepKinds
 {
     public const string Preflight = "mail.preflight";
     public const string Backup = "mail.backup";
+    public const string Restore = "mail.restore";
     public const string Migrate = "mail.migrate";
     public const string DeltaSync = "mail.delta_sync";
     public const string DnsCheck = "dns.check";
@@ -18,10 +19,10 @@ internal static class StepKinds
     public const string Report = "report";
 
     public static IReadOnlyList<string> BuiltIn { get; } =
-        [Preflight, Backup, Migrate, DeltaSync, DnsCheck, LowerTtl, SwitchMx, WaitPropagation, Verify, Notify, Pause, Decommission, Report];
+        [Preflight, Backup, Restore, Migrate, DeltaSync, DnsCheck, LowerTtl, SwitchMx, WaitPropagation, Verify, Notify, Pause, Decommission, Report];
 
     /// <summary>Kinds whose <c>with.accounts</c> selects accounts (default <c>all</c>).</summary>
-    public static bool SelectsAccounts(string kind) => kind is Preflight or Backup or Migrate or DeltaSync or Verify;
+    public static bool SelectsAccounts(string kind) => kind is Preflight or Backup or Restore or Migrate or DeltaSync or Verify;
 
     public static bool IsMail(string kind) => kind.StartsWith("mail.", StringComparison.Ordinal);
 

@@ -55,7 +55,11 @@ internal sealed partial class SemanticValidator
         var withPath = PlanPath.Key(path, "with");
         if (StepKinds.SelectsAccounts(kind)) CheckSelector(with["accounts"], PlanPath.Key(withPath, "accounts"), path);
         // Without a servers: mapping the schema has said so already; every mail step repeating it is noise.
-        if (StepKinds.IsMail(kind) && plan["servers"] is JsonObject)
+        // mail.restore reads a backup, not the old server; mail.backup of the new server reads servers.new.
+        var readsOld = kind != StepKinds.Restore && !(kind == StepKinds.Backup && Str(with["server"]) == "new");
+        if (StepKinds.IsMail(kind) && plan["servers"] is JsonObject && !readsOld && !HasEndpoint("new", "imap"))
+            ErrorAtKey(PlanPath.Key(path, "uses"), $"{kind} needs servers.new.imap");
+        if (StepKinds.IsMail(kind) && plan["servers"] is JsonObject && readsOld)
         {
             var source = Str(with["source"]) ?? (kind == StepKinds.Backup && !HasEndpoint("old", "imap") ? "pop3" : "imap");
             if (!HasEndpoint("old", source))
@@ -69,6 +73,7 @@ internal sealed partial class SemanticValidator
         switch (kind)
         {
             case StepKinds.Backup: CheckBackupStep(with, path); break;
+            case StepKinds.Restore: CheckRestoreStep(with, path); break;
             case StepKinds.DeltaSync: CheckDeltaSync(with, path); break;
             case StepKinds.SwitchMx when plan["dns"] is not null && !Items(Obj(Obj(plan["dns"])?["mx"])?["new"]).Any():
                 ErrorAtKey(PlanPath.Key(path, "uses"), "dns.switch_mx needs the new MX records (dns.mx.new)");
@@ -114,6 +119,14 @@ internal sealed partial class SemanticValidator
             if (Str(node) is { } id && targets.Count > 0 && !targets.Contains(id))
                 Error(PlanPath.Index(PlanPath.Key(PlanPath.Key(path, "with"), "targets"), i), $"unknown backup target '{id}'{Suggest.DidYouMean(id, targets)}");
         }
+    }
+
+    private void CheckRestoreStep(JsonObject with, string path)
+    {
+        var targets = Items(Obj(plan["backup"])?["targets"]).Select(t => Str(Obj(t.Node)?["id"])).OfType<string>().ToList();
+        if (targets.Count == 0) ErrorAtKey(PlanPath.Key(path, "uses"), "mail.restore needs backup.targets (the backup to restore from)");
+        if (Str(with["target"]) is { } id && targets.Count > 0 && !targets.Contains(id))
+            Error(PlanPath.Key(PlanPath.Key(path, "with"), "target"), $"unknown backup target '{id}'{Suggest.DidYouMean(id, targets)}");
     }
 
     private void CheckDeltaSync(JsonObject with, string path)
