@@ -1,0 +1,59 @@
+using System.Globalization;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Runbook.Steps.Verify;
+
+/// <summary>What a person recognises a message by, decoded from its own header block: sender, subject, Date header.</summary>
+internal sealed record MessageHeadline(string? From, string? Subject, DateTimeOffset? Date)
+{
+    public static readonly MessageHeadline None = new(null, null, null);
+
+    /// <summary>Parses only the captured header block; a block MimeKit cannot read gives empty fields, never an error.</summary>
+    public static MessageHeadline Parse(byte[] header)
+    {
+        if (header.Length == 0)
+        {
+            return None;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(header);
+            var headers = HeaderList.Load(ParserOptions.Default, stream);
+            var from = headers[HeaderId.From];
+            var display = from is not null && InternetAddressList.TryParse(from, out var addresses) ? addresses.ToString() : from;
+            DateTimeOffset? date = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var parsed) ? parsed : null;
+            return new MessageHeadline(display?.Trim(), headers[HeaderId.Subject]?.Trim(), date);
+        }
+        catch (FormatException)
+        {
+            // MimeKit's ParseException is a FormatException: a broken header block lists the message without a subject.
+            return None;
+        }
+    }
+}
+
+/// <summary>One message as a server serves it, read for verification: where it is, its bytes' SHA-256, flags, keywords and INTERNALDATE.</summary>
+internal sealed record MessageFacts
+{
+    public required string Folder { get; init; }
+    /// <summary>IMAP UID as text, or the POP3 UIDL: what the copy ledger keys the source message by.</summary>
+    public required string SourceId { get; init; }
+    public uint Uid { get; init; }
+    public required long Size { get; init; }
+    public required string Sha256 { get; init; }
+    public IReadOnlyList<string> Flags { get; init; } = [];
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public DateTimeOffset? InternalDate { get; init; }
+    public string? MessageId { get; init; }
+    public required string HeaderDigest { get; init; }
+    public MessageHeadline Headline { get; init; } = MessageHeadline.None;
+
+    /// <summary>Flags, keywords and INTERNALDATE (to the second: Maildir keeps seconds) as one comparable text.</summary>
+    public string Attributes => string.Join(' ', Flags.Order(StringComparer.Ordinal)) + " | " + string.Join(' ', Keywords.Order(StringComparer.Ordinal))
+        + " | " + (InternalDate?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) ?? "-");
+
+    /// <summary>The date a person sees: the Date header, else INTERNALDATE.</summary>
+    public DateTimeOffset? ShownDate => Headline.Date ?? InternalDate;
+}
