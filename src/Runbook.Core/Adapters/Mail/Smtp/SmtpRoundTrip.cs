@@ -32,26 +32,32 @@ internal sealed class SmtpRoundTrip : IMailRoundTrip
 
     public async Task<RoundTripResult> RunAsync(MailEndpoint smtp, MailEndpoint imap, MailLogin login, string address, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
+        // SMTP logs in first, so a refused submission login is reported as SMTP's, not hidden behind IMAP.
+        using var smtpClient = new SmtpClient();
         using var imapClient = new ImapClient();
-        await MailServiceConnection.ConnectAsync(imapClient, imap, login, cancellationToken);
         try
         {
+            await MailServiceConnection.ConnectAsync(smtpClient, smtp, login, cancellationToken);
+            await MailServiceConnection.ConnectAsync(imapClient, imap, login, cancellationToken);
             var inbox = imapClient.Inbox;
             await inbox.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
             var message = Message(address, time.GetUtcNow());
-            var sentAt = await SendAsync(smtp, login, message, time, cancellationToken);
+            var sentAt = await SendAsync(smtpClient, smtp, message, time, cancellationToken);
             var uid = await WaitForAsync(inbox, message.MessageId!, timeout, time, cancellationToken);
             var seenAt = time.GetUtcNow();
-            await inbox.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true, cancellationToken);
-            if (imapClient.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+            var uidPlus = imapClient.Capabilities.HasFlag(ImapCapabilities.UidPlus);
+            if (uidPlus)
             {
+                // Without UIDPLUS an EXPUNGE would also remove what a person marked \Deleted: then the test message stays.
+                await inbox.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true, cancellationToken);
                 await inbox.ExpungeAsync([uid], cancellationToken);
             }
 
-            return new RoundTripResult(message.MessageId!, sentAt, seenAt, imapClient.Capabilities.HasFlag(ImapCapabilities.UidPlus));
+            return new RoundTripResult(message.MessageId!, sentAt, seenAt, uidPlus);
         }
         finally
         {
+            await MailServiceConnection.DisconnectQuietlyAsync(smtpClient);
             await MailServiceConnection.DisconnectQuietlyAsync(imapClient);
         }
     }
@@ -66,12 +72,10 @@ internal sealed class SmtpRoundTrip : IMailRoundTrip
         return message;
     }
 
-    private static async Task<DateTimeOffset> SendAsync(MailEndpoint smtp, MailLogin login, MimeMessage message, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<DateTimeOffset> SendAsync(SmtpClient client, MailEndpoint smtp, MimeMessage message, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var client = new SmtpClient();
         try
         {
-            await MailServiceConnection.ConnectAsync(client, smtp, login, cancellationToken);
             var sentAt = time.GetUtcNow();
             await client.SendAsync(message, cancellationToken);
             return sentAt;
@@ -79,10 +83,6 @@ internal sealed class SmtpRoundTrip : IMailRoundTrip
         catch (SmtpCommandException e)
         {
             throw new StepFailedException($"{smtp} refused the test message: {(int)e.StatusCode} {e.Message}", retryable: false);
-        }
-        finally
-        {
-            await MailServiceConnection.DisconnectQuietlyAsync(client);
         }
     }
 
