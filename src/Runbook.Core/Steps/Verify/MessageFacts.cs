@@ -9,18 +9,11 @@ internal sealed record MessageHeadline(string? From, string? Subject, DateTimeOf
 {
     public static readonly MessageHeadline None = new(null, null, null);
 
-    /// <summary>Parses only the captured header block; a block MimeKit cannot read gives empty fields, never an error.</summary>
-    public static MessageHeadline Parse(byte[] header)
+    /// <summary>From the header fields as <see cref="HeaderBlock"/> parsed them (leniently); a field MimeKit cannot decode stays empty, never an error.</summary>
+    public static MessageHeadline Of(HeaderList headers)
     {
-        if (header.Length == 0)
-        {
-            return None;
-        }
-
         try
         {
-            using var stream = new MemoryStream(header);
-            var headers = HeaderList.Load(ParserOptions.Default, stream);
             var from = headers[HeaderId.From];
             var display = from is not null && InternetAddressList.TryParse(from, out var addresses) ? addresses.ToString() : from;
             DateTimeOffset? date = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out var parsed) ? parsed : null;
@@ -28,7 +21,7 @@ internal sealed record MessageHeadline(string? From, string? Subject, DateTimeOf
         }
         catch (FormatException)
         {
-            // MimeKit's ParseException is a FormatException: a broken header block lists the message without a subject.
+            // MimeKit's ParseException is a FormatException: a broken field lists the message without it.
             return None;
         }
     }

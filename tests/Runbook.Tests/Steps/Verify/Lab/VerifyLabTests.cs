@@ -36,7 +36,7 @@ public sealed class VerifyLabTests(LabFixture fixture)
         Assert.True(code == 0, output);
         Assert.Equal(["counts", "every_message", "important", "send_receive", "mx"], rules.Select(r => r.Key));
         Assert.All(rules, r => Assert.True(r.Value!["passed"]!.GetValue<bool>(), r.Value.ToJsonString()));
-        Assert.Contains("every_message: passed: ", output, StringComparison.Ordinal);
+        Has(output, "every_message: passed: ");
         Assert.Equal(0, rules["every_message"]!["accounts"]![0]!["missing"]!["count"]!.GetValue<int>());
         Assert.Contains(rules["counts"]!["accounts"]![0]!["folders"]!.AsArray(), f => f!["destination"]!.GetValue<string>() == "Sent" && f["sources"]!.AsArray().Count == 2);
         Assert.Equal("INBOX", rules["important"]!["messages"]![1]!["found_in"]![0]!["folder"]!.GetValue<string>());
@@ -49,33 +49,33 @@ public sealed class VerifyLabTests(LabFixture fixture)
         {
             await tamper.DeleteAsync("INBOX", ids.Delete);
             var deleted = await VerifyAgainAsync(plan);
-            Assert.Contains("every_message: " + login.User + ": deleted after copy: INBOX UID", deleted, StringComparison.Ordinal);
-            Assert.Contains("delete me", deleted, StringComparison.Ordinal);
+            Has(deleted, "every_message: " + login.User + ": deleted after copy: INBOX UID");
+            Has(deleted, "delete me");
             Assert.DoesNotContain("altered", deleted, StringComparison.Ordinal);
 
             await tamper.AlterOneByteAsync("INBOX", ids.Alter);
             var altered = await VerifyAgainAsync(plan);
-            Assert.Contains("every_message: " + login.User + ": altered: INBOX UID", altered, StringComparison.Ordinal);
-            Assert.Contains("alter me (new UID", altered, StringComparison.Ordinal);
+            Has(altered, "every_message: " + login.User + ": altered: INBOX UID");
+            Has(altered, "alter me (new UID");
 
             await tamper.FlagAsync("INBOX", ids.Flag);
             var flagged = await VerifyAgainAsync(plan);
-            Assert.Contains("attributes differ: INBOX UID", flagged, StringComparison.Ordinal);
-            Assert.Contains("flag me (old [Seen | ", flagged, StringComparison.Ordinal);
-            Assert.Contains("new [Flagged Seen | ", flagged, StringComparison.Ordinal);
+            Has(flagged, "attributes differ: INBOX UID");
+            Has(flagged, "flag me (old [Seen | ");
+            Has(flagged, "new [Flagged Seen | ");
 
             await tamper.DeleteAsync("INBOX", ids.Contract);
             var important = await VerifyAgainAsync(plan);
-            Assert.Contains("important: " + login.User + ": subject \"Signed contract\", from 法務部", important, StringComparison.Ordinal);
-            Assert.Contains("not found on the new server (the old server has it: INBOX UID", important, StringComparison.Ordinal);
+            Has(important, "important: " + login.User + ": subject \"Signed contract\", from 法務部");
+            Has(important, "not found on the new server (the old server has it: INBOX UID");
         }
 
         plan.Write(login.User, Steps.Replace("uses: verify }", "uses: verify, with: { counts: false, every_message: false, important: false, mx: false } }", StringComparison.Ordinal),
             Important(login.User, ids), zone.Domain, newPasswordFile: "wrong.txt");
         var (refused, refusedOutput) = await RunAsync(plan, "apply", "PLAN", "--step", "verify", "--accept-plan-change");
         Assert.True(refused == 1, refusedOutput);
-        Assert.Contains($"send_receive: {login.User}: ", refusedOutput, StringComparison.Ordinal);
-        Assert.Contains("new smtp (127.0.0.1:" + lab.Environment.New.Submission.Port, refusedOutput, StringComparison.Ordinal);
+        Has(refusedOutput, $"send_receive: {login.User}: ");
+        Has(refusedOutput, "new smtp (127.0.0.1:" + lab.Environment.New.Submission.Port);
         Assert.DoesNotContain(lab.Password, refusedOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", refusedOutput, StringComparison.Ordinal);
 
@@ -87,8 +87,8 @@ public sealed class VerifyLabTests(LabFixture fixture)
             Important(login.User, ids), stale.Domain);
         var (old, oldOutput) = await RunAsync(plan, "apply", "PLAN", "--step", "verify", "--accept-plan-change");
         Assert.True(old == 1, oldOutput);
-        Assert.Contains($"mx: isp (127.0.0.1:{fixture.Lab.Dns.Resolver.Port}) answers MX 10 {stale.OldHost} TTL", oldOutput, StringComparison.Ordinal);
-        Assert.Contains("(still the old MX)", oldOutput, StringComparison.Ordinal);
+        Has(oldOutput, $"mx: isp (127.0.0.1:{fixture.Lab.Dns.Resolver.Port}) answers MX 10 {stale.OldHost} TTL");
+        Has(oldOutput, "(still the old MX)");
     }
 
     internal sealed record SeededIds(string Keep, string Contract, string Delete, string Alter, string Flag);
@@ -138,6 +138,10 @@ public sealed class VerifyLabTests(LabFixture fixture)
         Assert.True(code == 1, output);
         return output;
     }
+
+    /// <summary>Contains, with the whole output in the failure message: the evidence is what the test is about.</summary>
+    internal static void Has(string output, string expected) =>
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), $"expected «{expected}» in:\n{output}");
 
     private static byte[] Mail(string id, string subject, string from) => Encoding.ASCII.GetBytes(
         $"Message-ID: <{id}>\r\nFrom: {from}\r\nTo: b@old.test\r\nSubject: {subject}\r\nDate: Tue, 02 Jan 2024 03:04:05 +0900\r\n\r\nbody of {id}\r\n");
