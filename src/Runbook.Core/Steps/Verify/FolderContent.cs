@@ -52,29 +52,19 @@ internal static class MailboxReader
         return new FolderContent(name, true, index.UidValidity, index.Messages, facts);
     }
 
-    /// <summary>
-    /// Identity (Message-ID, header digest) comes from the bytes just read, on both servers alike, never from what an
-    /// adapter parsed: a POP3 source and an IMAP destination then describe the same message the same way.
-    /// </summary>
-    private static MessageFacts Facts(string folder, SourceMessage message, HashingSink sink)
+    /// <summary>Identity (Message-ID, header digest) comes from the bytes just read, never from what an adapter parsed.</summary>
+    private static MessageFacts Facts(string folder, SourceMessage message, HashingSink sink) => new()
     {
-        var header = sink.Header;
-        var fields = HeaderBlock.Parse(header);
-        return new MessageFacts
-        {
-            Folder = folder,
-            SourceId = message.SourceId,
-            Uid = message.Uid,
-            Size = sink.Length64,
-            Sha256 = sink.Sha256,
-            Flags = message.Flags,
-            Keywords = message.Keywords,
-            InternalDate = message.InternalDate,
-            MessageId = MessageIdentity.MessageId(fields),
-            HeaderDigest = MessageIdentity.HeaderDigest(header, sink.Length64),
-            Headline = MessageHeadline.Of(fields),
-        };
-    }
+        Folder = folder,
+        SourceId = message.SourceId,
+        Uid = message.Uid,
+        Size = sink.Length64,
+        Sha256 = sink.Sha256,
+        Flags = message.Flags,
+        Keywords = message.Keywords,
+        InternalDate = message.InternalDate,
+        Head = new HeaderFacts(sink.Header, sink.Length64),
+    };
 
     private static IEnumerable<IReadOnlyList<SourceMessage>> Batches(IReadOnlyList<SourceMessage> messages)
     {

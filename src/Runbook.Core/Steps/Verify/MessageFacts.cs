@@ -1,6 +1,7 @@
 using System.Globalization;
 using MimeKit;
 using MimeKit.Utils;
+using Runbook.Adapters.Mail;
 
 namespace Runbook.Steps.Verify;
 
@@ -39,9 +40,11 @@ internal sealed record MessageFacts
     public IReadOnlyList<string> Flags { get; init; } = [];
     public IReadOnlyList<string> Keywords { get; init; } = [];
     public DateTimeOffset? InternalDate { get; init; }
-    public string? MessageId { get; init; }
-    public required string HeaderDigest { get; init; }
-    public MessageHeadline Headline { get; init; } = MessageHeadline.None;
+    /// <summary>The message's own header block, parsed only when asked: most messages match by SHA-256 and are never looked at again.</summary>
+    public required HeaderFacts Head { get; init; }
+    public string? MessageId => Head.MessageId;
+    public string HeaderDigest => Head.Digest;
+    public MessageHeadline Headline => Head.Headline;
 
     /// <summary>Flags, keywords and INTERNALDATE (to the second: Maildir keeps seconds) as one comparable text.</summary>
     public string Attributes => string.Join(' ', Flags.Order(StringComparer.Ordinal)) + " | " + string.Join(' ', Keywords.Order(StringComparer.Ordinal))
@@ -49,4 +52,37 @@ internal sealed record MessageFacts
 
     /// <summary>The date a person sees: the Date header, else INTERNALDATE.</summary>
     public DateTimeOffset? ShownDate => Headline.Date ?? InternalDate;
+}
+
+/// <summary>
+/// Identity and headline of a message from its raw header block, computed on first use and kept. The same code reads
+/// both servers, so a POP3 source and an IMAP destination describe one message the same way.
+/// </summary>
+internal sealed class HeaderFacts(byte[] block, long size)
+{
+    private HeaderList? _fields;
+    private string? _digest;
+    private string? _messageId;
+    private bool _messageIdRead;
+    private MessageHeadline? _headline;
+
+    public string? MessageId
+    {
+        get
+        {
+            if (!_messageIdRead)
+            {
+                _messageId = MessageIdentity.MessageId(Fields);
+                _messageIdRead = true;
+            }
+
+            return _messageId;
+        }
+    }
+
+    public string Digest => _digest ??= MessageIdentity.HeaderDigest(block, size);
+
+    public MessageHeadline Headline => _headline ??= MessageHeadline.Of(Fields);
+
+    private HeaderList Fields => _fields ??= HeaderBlock.Parse(block);
 }

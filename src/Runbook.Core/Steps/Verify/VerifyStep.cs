@@ -98,7 +98,8 @@ internal sealed class VerifyStep(IMailConnector mail, IReadOnlyList<IVerifyRule>
     {
         var comparisons = new AccountComparison[settings.Accounts.Count];
         var reads = new AccountRead?[settings.Accounts.Count];
-        var parallelism = Math.Max(1, Math.Min(4, Math.Min(MailStepParameters.Server(context.Plan, "old").MaxConnections, MailStepParameters.Server(context.Plan, "new").MaxConnections)));
+        // An account holds two connections to each server (listing and flags over MailKit, bodies over a raw one).
+        var parallelism = Math.Max(1, Math.Min(4, Math.Min(MailStepParameters.Server(context.Plan, "old").MaxConnections, MailStepParameters.Server(context.Plan, "new").MaxConnections) / 2));
         long done = 0;
         var throttle = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, settings.Accounts.Count), throttle, async (i, ct) =>

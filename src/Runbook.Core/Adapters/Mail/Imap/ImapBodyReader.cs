@@ -1,6 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 using Runbook.Adapters.Mail.Connection;
+using Runbook.Adapters.Mail.Raw;
 
 namespace Runbook.Adapters.Mail.Imap;
 
@@ -8,17 +9,21 @@ namespace Runbook.Adapters.Mail.Imap;
 /// A read-only IMAP source for readers that fetch every body anyway (verify): <see cref="DescribeAsync"/> fetches only
 /// UID, FLAGS, INTERNALDATE and RFC822.SIZE, and leaves the identity fields empty (Message-ID null, header digest "")
 /// because the caller derives them from the bytes it reads; fetching every header block as well would read the
-/// headers twice. Folders are only EXAMINEd; bodies come from BODY.PEEK[], small ones in one pipelined FETCH.
+/// headers twice. Folders are only EXAMINEd. Bodies come over a second, raw connection (BODY.PEEK[] literals written
+/// straight from the socket buffer): MailKit would buffer each message and parse the stream, which cost verify more CPU than the hashing.
 /// </summary>
 internal sealed class ImapBodyReader : IMailSource
 {
     private readonly ImapClient _client;
+    private readonly RawImapConnection _bodies;
     private readonly MailEndpoint _endpoint;
     private ImapFolder? _open;
+    private string? _examined;
 
-    private ImapBodyReader(ImapClient client, MailEndpoint endpoint)
+    private ImapBodyReader(ImapClient client, RawImapConnection bodies, MailEndpoint endpoint)
     {
         _client = client;
+        _bodies = bodies;
         _endpoint = endpoint;
     }
 
@@ -28,7 +33,7 @@ internal sealed class ImapBodyReader : IMailSource
         try
         {
             await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
-            return new ImapBodyReader(client, endpoint);
+            return new ImapBodyReader(client, await RawImapConnection.OpenAsync(endpoint, login, cancellationToken), endpoint);
         }
         catch
         {
@@ -69,53 +74,31 @@ internal sealed class ImapBodyReader : IMailSource
         });
 
     public Task CopyRawAsync(string folder, SourceMessage message, Stream destination, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"reading message {message.Uid} of {folder}", async () =>
+        CopyRawManyAsync(folder, [message], _ => destination, cancellationToken);
+
+    /// <summary>One UID FETCH BODY.PEEK[] on the raw connection; every literal streams into its message's stream, whatever its size.</summary>
+    public async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
         {
-            var open = await ExamineAsync(folder, refresh: false, cancellationToken);
-            var uid = new UniqueId(open.UidValidity, message.Uid);
-            for (var offset = 0; ; offset += ImapMailSource.ChunkSize)
-            {
-                using var chunk = await open.GetStreamAsync(uid, offset, ImapMailSource.ChunkSize, cancellationToken);
-                var buffer = new byte[81920];
-                long copied = 0;
-                int read;
-                while ((read = await chunk.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    copied += read;
-                }
+            return;
+        }
 
-                if (copied < ImapMailSource.ChunkSize)
-                {
-                    return;
-                }
-            }
-        });
-
-    /// <summary>Small messages in one UID FETCH BODY.PEEK[] (each written as it arrives), larger ones in 1 MB chunks.</summary>
-    public Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"reading {messages.Count} messages of {folder}", async () =>
+        if (_examined != folder)
         {
-            var small = messages.Where(m => m.Size <= ImapMailSource.ChunkSize).ToDictionary(m => m.Uid);
-            if (small.Count > 0)
-            {
-                var open = await ExamineAsync(folder, refresh: false, cancellationToken);
-                var uids = small.Keys.Order().Select(uid => new UniqueId(open.UidValidity, uid)).ToList();
-                await open.GetStreamsAsync(uids, async (_, _, uid, stream, token) =>
-                {
-                    await using var destination = openDestination(small[uid.Id]);
-                    await stream.CopyToAsync(destination, token);
-                }, cancellationToken);
-            }
+            await _bodies.ExamineAsync(folder, cancellationToken);
+            _examined = folder;
+        }
 
-            foreach (var large in messages.Where(m => m.Size > ImapMailSource.ChunkSize))
-            {
-                await using var destination = openDestination(large);
-                await CopyRawAsync(folder, large, destination, cancellationToken);
-            }
-        });
+        var byUid = messages.ToDictionary(m => m.Uid);
+        await _bodies.FetchBodiesAsync([.. byUid.Keys], uid => byUid.TryGetValue(uid, out var m) ? openDestination(m) : Stream.Null, cancellationToken);
+    }
 
-    public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    public async ValueTask DisposeAsync()
+    {
+        await MailServiceConnection.DisconnectQuietlyAsync(_client);
+        await _bodies.DisposeAsync();
+    }
 
     private async Task<ImapFolder> ExamineAsync(string folder, bool refresh, CancellationToken cancellationToken)
     {
