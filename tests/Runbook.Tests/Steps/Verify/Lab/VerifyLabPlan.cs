@@ -9,10 +9,13 @@ namespace Runbook.Tests.Steps.Verify.Lab;
 internal sealed class VerifyLabPlan : IDisposable
 {
     private readonly MailLab _lab;
+    private readonly bool _oldPop3;
 
-    public VerifyLabPlan(MailLab lab)
+    /// <param name="oldPop3">Give the old server a POP3 endpoint too (a POP3 migration reads it).</param>
+    public VerifyLabPlan(MailLab lab, bool oldPop3 = false)
     {
         _lab = lab;
+        _oldPop3 = oldPop3;
         Directory.CreateDirectory(Folder);
         File.WriteAllText(Path.Combine(Folder, "password.txt"), lab.Password + "\n");
         File.WriteAllText(Path.Combine(Folder, "wrong.txt"), "not-the-password\n");
@@ -37,6 +40,7 @@ internal sealed class VerifyLabPlan : IDisposable
                 old: [{ preference: 10, host: mx-old.{{dnsZone.TrimEnd('.')}} }]
                 new: [{ preference: 10, host: mx-new.{{dnsZone.TrimEnd('.')}} }]
             """;
+        var pop3 = _oldPop3 ? $"    pop3: {{ host: 127.0.0.1, port: {_lab.Port("old", "pop3")}, security: none }}" : "";
         File.WriteAllText(PlanPath, $$"""
             runbook: 1
             name: lab-verify
@@ -44,6 +48,7 @@ internal sealed class VerifyLabPlan : IDisposable
             servers:
               old:
                 imap: { host: 127.0.0.1, port: {{_lab.Port("old", "imap")}}, security: none }
+            {{pop3}}
               new:
                 imap: { host: 127.0.0.1, port: {{_lab.Port("new", "imap")}}, security: none }
                 smtp: { host: 127.0.0.1, port: {{_lab.Environment.New.Submission.Port}}, security: starttls, tls: { ca_file: {{_lab.CaFile}} } }
