@@ -107,8 +107,8 @@ internal sealed class VerifyStep(IMailConnector mail, IReadOnlyList<IVerifyRule>
             var account = settings.Accounts[i];
             try
             {
-                var read = await AccountRead.ReadAsync(servers, account, settings.Pop3Accounts.Contains(account.Email), settings.ReadsContent, context.Plan.Folders, context.State.Ledger,
-                    n => context.Progress.Report(new StepProgress("verifying mail", Interlocked.Add(ref done, n), 0, "messages")), ct);
+                var read = await ReadWithRetryAsync(context, () => AccountRead.ReadAsync(servers, account, settings.Pop3Accounts.Contains(account.Email), settings.ReadsContent, context.Plan.Folders,
+                    context.State.Ledger, n => context.Progress.Report(new StepProgress("verifying mail", Interlocked.Add(ref done, n), 0, "messages")), ct), ct);
                 reads[i] = read;
                 comparisons[i] = read.Map.IsValid
                     ? MailboxComparer.Compare(read, settings.ReadsContent)
@@ -121,5 +121,21 @@ internal sealed class VerifyStep(IMailConnector mail, IReadOnlyList<IVerifyRule>
         });
 
         return (comparisons, reads.OfType<AccountRead>().ToDictionary(r => r.Account.Email, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A lost connection or a busy mailbox is read again from the start after a backoff (2 s, 4 s): a verdict needs a whole read.</summary>
+    private static async Task<AccountRead> ReadWithRetryAsync(StepContext context, Func<Task<AccountRead>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception e) when (attempt < 3 && TransientErrors.IsRetryable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TransientErrors.Backoff(attempt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(8)), context.Time, cancellationToken);
+            }
+        }
     }
 }
