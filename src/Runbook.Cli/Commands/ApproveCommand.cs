@@ -40,9 +40,9 @@ internal static class ApproveCommand
             ?? throw new UsageException($"the plan has no step '{stepId}' (steps: {string.Join(", ", plan.Steps.Select(s => s.Id))})");
         // With the manual DNS provider, a person confirms "I made the change" the same way.
         var manualDns = plan.Dns?.Provider == DnsProviderKind.Manual && step.Uses is StepKinds.LowerTtl or StepKinds.SwitchMx;
-        if (!step.Approval && step.Uses != StepKinds.Pause && !manualDns)
+        if (!step.Approval && step.Uses is not (StepKinds.Pause or StepKinds.Decommission) && !manualDns)
         {
-            throw new UsageException($"step {stepId} needs no approval (it has no `approval: true`, is not a pause, nor a DNS change made by hand)");
+            throw new UsageException($"step {stepId} needs no approval (it has no `approval: true`, is not a pause or decommission, nor a DNS change made by hand)");
         }
 
         // The fingerprint covers what the kind reads: without the kind it would not match the one apply checks.

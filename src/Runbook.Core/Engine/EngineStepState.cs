@@ -28,6 +28,9 @@ internal sealed class EngineStepState(IStateStore? store, string stepId, bool re
         return steps.TryGetValue(otherStepId, out var record) && record.Status == StepStatus.Done ? record.Outputs?.DeepClone().AsObject() : null;
     }
 
+    public async Task<IReadOnlyDictionary<string, StepRecord>> GetStepRecordsAsync(CancellationToken cancellationToken) =>
+        store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
+
     public Task RecordAsync(string message, JsonObject? detail, CancellationToken cancellationToken) =>
         Writable().AppendJournalAsync(stepId, "effect", message, detail, cancellationToken);
 

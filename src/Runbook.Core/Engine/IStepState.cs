@@ -34,4 +34,8 @@ internal interface IStepState
     /// is done (the account is not run again while its definition stays the same), otherwise failed with that reason.
     /// </summary>
     Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken);
+
+    /// <summary>Every step's record (status, times) as the state holds it now: gates such as decommission judge other steps' history by it.</summary>
+    Task<IReadOnlyDictionary<string, StepRecord>> GetStepRecordsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, StepRecord>>(new Dictionary<string, StepRecord>());
 }

@@ -1,5 +1,6 @@
 using Runbook.Adapters.Dns;
 using Runbook.Adapters.Mail;
+using Runbook.Adapters.Mail.Smtp;
 using Runbook.Engine;
 using Runbook.Steps.Dns;
 
@@ -12,5 +13,7 @@ internal static class BuiltInSteps
         new Pause.PauseStep(),
         .. MailStepKinds.Create(mail),
         .. DnsStepKinds.Create(dns),
+        new Verify.VerifyStep(mail, new SmtpRoundTrip(), dns),
+        new Decommission.DecommissionStep(),
     ]);
 }

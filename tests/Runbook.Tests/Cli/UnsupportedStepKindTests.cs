@@ -11,7 +11,7 @@ public sealed class UnsupportedStepKindTests
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
           - { id: report, uses: report }
-          - { id: decommission, uses: decommission, approval: true }
+          - { id: final-report, uses: report, approval: true }
         """;
 
     [Theory]
@@ -25,7 +25,7 @@ public sealed class UnsupportedStepKindTests
 
         Assert.Equal(64, code);
         Assert.Contains("acme.yaml:10:5: step report: 'report' is a step kind of plan language v1, but this version of Runbook cannot run it yet", output, StringComparison.Ordinal);
-        Assert.Contains("step decommission: 'decommission' is a step kind", output, StringComparison.Ordinal);
+        Assert.Contains("step final-report: 'report' is a step kind", output, StringComparison.Ordinal);
         Assert.Contains("remove those steps", output, StringComparison.Ordinal);
         Assert.DoesNotContain("unknown step kind", output, StringComparison.Ordinal);
         Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
@@ -48,10 +48,10 @@ public sealed class UnsupportedStepKindTests
     {
         using var h = new CliHarness(Plan, Now);
 
-        var (code, output) = await h.RunAsync("approve", h.PlanPath, "decommission", "--by", "Yuki Tanaka");
+        var (code, output) = await h.RunAsync("approve", h.PlanPath, "final-report", "--by", "Yuki Tanaka");
 
         Assert.Equal(64, code);
-        Assert.Contains("step decommission: 'decommission' is a step kind of plan language v1", output, StringComparison.Ordinal);
+        Assert.Contains("step final-report: 'report' is a step kind of plan language v1", output, StringComparison.Ordinal);
         Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
     }
 }

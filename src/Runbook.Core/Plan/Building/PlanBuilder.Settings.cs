@@ -75,10 +75,12 @@ internal sealed partial class PlanBuilder
         Counts = Bool(rules?["counts"]) ?? true,
         EveryMessage = Bool(rules?["every_message"]) ?? true,
         Important = Items(rules?["important"]).Select(i => Obj(i.Node)!).Select(i =>
-            new ImportantMessage(Str(i["account"])!, Str(i["folder"]), Str(i["message_id"]), Str(i["subject"]))).ToList(),
+            new ImportantMessage(Str(i["account"])!, Str(i["folder"]), Str(i["message_id"]), Str(i["subject"]), Str(i["from"]), Day(Str(i["after"])), Day(Str(i["before"])))).ToList(),
         MxEverywhere = Bool(rules?["mx_everywhere"]) ?? true,
         SendReceive = Bool(rules?["send_receive"]) ?? true,
     };
+
+    private static DateOnly? Day(string? text) => text is null ? null : DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static NotificationDefinition Notification(JsonObject rule) => new()
     {

@@ -69,7 +69,8 @@ public sealed record VerificationRules
     public bool SendReceive { get; init; } = true;
 }
 
-public sealed record ImportantMessage(string Account, string? Folder, string? MessageId, string? Subject);
+/// <summary>A message verify must find on the new server: by Message-ID, or by subject / sender / date range (after inclusive, before exclusive), in a source folder or anywhere.</summary>
+public sealed record ImportantMessage(string Account, string? Folder, string? MessageId, string? Subject, string? From = null, DateOnly? After = null, DateOnly? Before = null);
 
 public sealed record NotificationDefinition
 {

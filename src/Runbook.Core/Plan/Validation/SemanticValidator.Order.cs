@@ -13,8 +13,6 @@ internal sealed partial class SemanticValidator
             "no mail.backup before the first mail.migrate: back up first, a migration has no safety net without one");
         Warn(kinds, StepKinds.SwitchMx, StepKinds.LowerTtl,
             "the MX is switched before its TTL was lowered (dns.lower_ttl): resolvers may keep the old MX for hours");
-        Warn(kinds, StepKinds.Decommission, StepKinds.Verify,
-            "decommission comes before any verify step: check that every message arrived before the old server goes");
     }
 
     private void Warn(List<string?> kinds, string later, string before, string message)

@@ -153,18 +153,4 @@ internal sealed partial class SemanticValidator
     private static bool IsoWithOffset(string text) =>
         DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
         && (text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10);
-
-    private void CheckVerify(JsonObject with, string path)
-    {
-        var rules = Obj(plan["verification"]);
-        if ((Bool(with["send_receive"]) ?? Bool(rules?["send_receive"]) ?? true) && !HasEndpoint("new", "smtp"))
-            ErrorAtKey(PlanPath.Key(path, "uses"), "verify sends a test message through servers.new.smtp, which is not defined (or set with: {send_receive: false})");
-        if ((Bool(with["mx"]) ?? Bool(rules?["mx_everywhere"]) ?? true) && plan["dns"] is null)
-            ErrorAtKey(PlanPath.Key(path, "uses"), "verify checks the MX, but the plan has no dns: section (or set with: {mx: false})");
-        foreach (var (node, i) in Items(rules?["important"]))
-        {
-            if (Str(Obj(node)?["account"]) is { } email && !emails.Contains(email))
-                Error(PlanPath.Key(PlanPath.Index("verification.important", i), "account"), $"unknown account '{email}'{Suggest.DidYouMean(email, emails)}");
-        }
-    }
 }

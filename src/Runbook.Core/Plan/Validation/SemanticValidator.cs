@@ -25,6 +25,7 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
         CheckWindows();
         CheckNotifications();
         CheckSteps();
+        CheckVerification();
     }
 
     private void Error(string path, string message) => diagnostics.Error(map.ValueAt(path), path, message);
