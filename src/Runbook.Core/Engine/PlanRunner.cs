@@ -27,6 +27,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
     private readonly TimeProvider _time = services.Time;
     private readonly ISleeper _sleeper = services.Sleeper ?? new TimeProviderSleeper(services.Time);
     private string? _statePath;
+    private readonly Lock _observerGate = new();
 
     /// <summary>The plan's steps with their kinds and fingerprints; an unknown kind or window is an invalid plan;
     /// a language kind this build cannot run refuses the run (see <see cref="UnsupportedStepKinds"/>).</summary>
@@ -80,8 +81,8 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         State = new EngineStepState(store, step.Id, readOnly: dryRun, accounts?.Fingerprints),
         SettledAccounts = accounts?.Settled ?? new HashSet<string>(),
         Secrets = services.Secrets(plan),
-        Progress = new ObserverProgress(observer, step),
-        Log = new ObserverLog(observer, step),
+        Progress = new ObserverProgress(observer, step, _observerGate),
+        Log = new ObserverLog(observer, step, _observerGate),
         DryRun = dryRun,
         StatePath = _statePath,
         FirstStartedAt = record?.FirstStartedAt,
@@ -95,14 +96,30 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
             ? new StepApproval(a.ApprovedBy, a.ApprovedAt)
             : null;
 
-    private sealed class ObserverProgress(IRunObserver observer, StepDefinition step) : IProgress<StepProgress>
+    // Steps report from parallel tasks (one per account); observers are console code that is not thread-safe, and
+    // their lines must not interleave: one call at a time.
+    private sealed class ObserverProgress(IRunObserver observer, StepDefinition step, Lock gate) : IProgress<StepProgress>
     {
-        public void Report(StepProgress value) => observer.StepProgress(step, value);
+        public void Report(StepProgress value)
+        {
+            lock (gate)
+            {
+                observer.StepProgress(step, value);
+            }
+        }
     }
 
-    private sealed class ObserverLog(IRunObserver observer, StepDefinition step) : IStepLog
+    private sealed class ObserverLog(IRunObserver observer, StepDefinition step, Lock gate) : IStepLog
     {
-        public void Info(string message) => observer.StepLog(step, message, warning: false);
-        public void Warning(string message) => observer.StepLog(step, message, warning: true);
+        public void Info(string message) => Write(message, warning: false);
+        public void Warning(string message) => Write(message, warning: true);
+
+        private void Write(string message, bool warning)
+        {
+            lock (gate)
+            {
+                observer.StepLog(step, message, warning);
+            }
+        }
     }
 }

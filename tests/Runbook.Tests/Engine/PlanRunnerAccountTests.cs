@@ -103,4 +103,17 @@ public sealed class PlanRunnerAccountTests
 
         Assert.Equal((2, 2), (kind.Runs["a@x"], kind.Runs["b@x"]));
     }
+
+    [Fact]
+    public async Task Given_a_step_reporting_from_parallel_tasks_When_applied_Then_the_observer_gets_every_report_one_at_a_time()
+    {
+        var kind = new ParallelProgressStepKind();
+        using var h = new EngineHarness(null, kind);
+
+        var result = await h.ApplyAsync(h.NewPlan().Step("copy", "test.parallel_progress").Build());
+
+        // The recording observer appends to a plain List: without one call at a time, lines go missing or it throws.
+        Assert.IsType<ApplyResult.Completed>(result);
+        Assert.Equal(2 * ParallelProgressStepKind.Tasks * ParallelProgressStepKind.Reports, h.Observer.Lines.Count(l => l.StartsWith("copy: ", StringComparison.Ordinal) && !l.StartsWith("copy: start", StringComparison.Ordinal) && !l.StartsWith("copy: Done", StringComparison.Ordinal)));
+    }
 }

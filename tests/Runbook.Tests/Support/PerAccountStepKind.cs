@@ -62,3 +62,29 @@ internal sealed class EveryPassStepKind : IStepKind
         return Task.FromResult<StepOutcome>(StepOutcome.Succeeded());
     }
 }
+
+/// <summary><c>test.parallel_progress</c>: reports progress and log lines from many tasks at once, as a mail pass over accounts does.</summary>
+internal sealed class ParallelProgressStepKind : IStepKind
+{
+    public const int Tasks = 8;
+    public const int Reports = 2000;
+
+    public string Name => "test.parallel_progress";
+
+    public Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken) => Task.FromResult(StepPreview.Changes("report"));
+
+    public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, Tasks), cancellationToken, (task, _) =>
+        {
+            for (var i = 0; i < Reports; i++)
+            {
+                context.Progress.Report(new StepProgress($"task {task}", i, Reports));
+                context.Log.Info($"task {task} line {i}");
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        return StepOutcome.Succeeded();
+    }
+}
