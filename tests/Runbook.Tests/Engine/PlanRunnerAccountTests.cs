@@ -105,15 +105,51 @@ public sealed class PlanRunnerAccountTests
     }
 
     [Fact]
-    public async Task Given_a_step_reporting_from_parallel_tasks_When_applied_Then_the_observer_gets_every_report_one_at_a_time()
+    public async Task Given_a_step_reporting_from_parallel_tasks_When_applied_Then_the_observer_is_called_one_at_a_time()
     {
-        var kind = new ParallelProgressStepKind();
-        using var h = new EngineHarness(null, kind);
+        using var h = new EngineHarness();
+        var observer = new OverlapObserver();
+        var runner = new PlanRunner(new EngineServices
+        {
+            Kinds = new StepKindRegistry([new ParallelProgressStepKind()]),
+            Time = h.Time,
+            State = new Runbook.Adapters.State.SqliteStateBackend(),
+            Secrets = plan => new Runbook.Adapters.Secrets.PlanSecretResolver(plan),
+        }, observer);
 
-        var result = await h.ApplyAsync(h.NewPlan().Step("copy", "test.parallel_progress").Build());
+        var result = await runner.ApplyAsync(h.NewPlan().Step("copy", "test.parallel_progress").Build(), new ApplyOptions { StatePath = h.StatePath }, CancellationToken.None);
 
-        // The recording observer appends to a plain List: without one call at a time, lines go missing or it throws.
         Assert.IsType<ApplyResult.Completed>(result);
-        Assert.Equal(2 * ParallelProgressStepKind.Tasks * ParallelProgressStepKind.Reports, h.Observer.Lines.Count(l => l.StartsWith("copy: ", StringComparison.Ordinal) && !l.StartsWith("copy: start", StringComparison.Ordinal) && !l.StartsWith("copy: Done", StringComparison.Ordinal)));
+        Assert.Equal(2 * ParallelProgressStepKind.Tasks * ParallelProgressStepKind.Reports, observer.Calls);
+        Assert.Equal(0, observer.Overlaps);
+    }
+
+    /// <summary>Counts calls that arrive while another is still inside: console observers are not thread-safe.</summary>
+    private sealed class OverlapObserver : IRunObserver
+    {
+        private int _inside;
+
+        public int Calls { get; private set; }
+        public int Overlaps { get; private set; }
+
+        public void StepProgress(Runbook.Plan.Model.StepDefinition step, StepProgress progress) => Enter();
+        public void StepLog(Runbook.Plan.Model.StepDefinition step, string message, bool warning) => Enter();
+        public void Notice(string message) { }
+        public void StepSkipped(Runbook.Plan.Model.StepDefinition step, string reason) { }
+        public void StepStarting(Runbook.Plan.Model.StepDefinition step, int attempt) { }
+        public void StepFinished(Runbook.Plan.Model.StepDefinition step, StepOutcome outcome) { }
+        public void StepWaiting(Runbook.Plan.Model.StepDefinition step, DateTimeOffset? until, string reason, bool sleeping) { }
+
+        private void Enter()
+        {
+            if (Interlocked.Increment(ref _inside) > 1)
+            {
+                Overlaps++;
+            }
+
+            Thread.SpinWait(200);
+            Calls++;
+            Interlocked.Decrement(ref _inside);
+        }
     }
 }

@@ -75,16 +75,16 @@ internal sealed class ParallelProgressStepKind : IStepKind
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        await Parallel.ForEachAsync(Enumerable.Range(0, Tasks), cancellationToken, (task, _) =>
+        using var start = new Barrier(Tasks);
+        await Task.WhenAll(Enumerable.Range(0, Tasks).Select(task => Task.Factory.StartNew(() =>
         {
+            start.SignalAndWait(cancellationToken);
             for (var i = 0; i < Reports; i++)
             {
                 context.Progress.Report(new StepProgress($"task {task}", i, Reports));
                 context.Log.Info($"task {task} line {i}");
             }
-
-            return ValueTask.CompletedTask;
-        });
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
         return StepOutcome.Succeeded();
     }
 }
