@@ -48,6 +48,18 @@ internal sealed record DecommissionGate(
             refusals.Add($"not approved: a person decides that the old server may go (`runbook approve {plan.SourcePath} {context.Step.Id}`)");
         }
 
+        var open = 0;
+        foreach (var account in plan.Accounts)
+        {
+            open += (await context.State.Ledger.ReadExceptionsAsync(account.Email, cancellationToken)).Count(e => e.Open);
+        }
+
+        if (open > 0)
+        {
+            refusals.Add($"{open} message(s) refused or altered by the new server are neither resolved nor accepted: `runbook status {plan.SourcePath}` lists them, " +
+                $"`runbook accept {plan.SourcePath} STEP --message ID --reason TEXT` records a person's decision");
+        }
+
         var backupAt = before.Where(s => s.Uses == StepKinds.Backup).Select(s => records.TryGetValue(s.Id, out var r) && r.Status == StepStatus.Done ? r.FinishedAt : null).Max();
         if (plan.BackupTargets.Count > 0 && (backupAt is null || (lastPassAt is not null && backupAt < lastPassAt)))
         {

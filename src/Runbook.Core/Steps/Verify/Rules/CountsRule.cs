@@ -12,12 +12,20 @@ internal sealed class CountsRule : IVerifyRule
 
     public bool IsOn(VerifySettings settings) => settings.Counts;
 
-    public Task<RuleResult> CheckAsync(VerifyRun run, CancellationToken cancellationToken)
+    public async Task<RuleResult> CheckAsync(VerifyRun run, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var accounts = new JsonArray();
-        foreach (var account in run.Comparisons)
+        foreach (var comparison in run.Comparisons)
         {
+            // A refusal a person accepted (runbook accept) is short on purpose, like a copy a person removed.
+            var refusedAccepted = (await run.Context.State.Ledger.ReadExceptionsAsync(comparison.Account, cancellationToken))
+                .Where(e => e.Kind == Runbook.Engine.ExceptionKind.Refused && e.AcceptedBy is not null && e.ResolvedAt is null)
+                .GroupBy(e => e.SourceFolder).ToDictionary(g => g.Key, g => g.Count());
+            var account = comparison with
+            {
+                Counts = [.. comparison.Counts.Select(c => c with { RemovedByPerson = c.RemovedByPerson + c.Sources.Sum(s => refusedAccepted.GetValueOrDefault(s)) })],
+            };
             if (account.Error is not null)
             {
                 failures.Add($"{account.Account}: {account.Error}");
@@ -47,6 +55,6 @@ internal sealed class CountsRule : IVerifyRule
         var @new = run.Comparisons.Sum(c => c.Counts.Sum(f => f.DestinationCount));
         var summary = $"{folders} folders of {run.Comparisons.Count} accounts: {VerifyEvidence.Count(old)} messages on the old server, {VerifyEvidence.Count(@new)} in the mapped folders on the new"
             + (failures.Count == 0 ? "" : $"; {failures.Count} short");
-        return Task.FromResult(new RuleResult(Name, failures.Count == 0, summary, failures, new JsonObject { ["accounts"] = accounts }));
+        return new RuleResult(Name, failures.Count == 0, summary, failures, new JsonObject { ["accounts"] = accounts });
     }
 }

@@ -24,12 +24,19 @@ internal sealed class EveryMessageRule : IVerifyRule
 
     public bool IsOn(VerifySettings settings) => settings.EveryMessage;
 
-    public Task<RuleResult> CheckAsync(VerifyRun run, CancellationToken cancellationToken)
+    public async Task<RuleResult> CheckAsync(VerifyRun run, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
         var accounts = new JsonArray();
-        foreach (var account in run.Comparisons)
+        var acceptedTotal = 0;
+        foreach (var comparison in run.Comparisons)
         {
+            // A message the new server refused or altered that a person accepted (runbook accept) is listed, not failed.
+            var exceptions = await run.Context.State.Ledger.ReadExceptionsAsync(comparison.Account, cancellationToken);
+            var accepted = exceptions.Where(e => e.AcceptedBy is not null).ToDictionary(e => (e.SourceFolder, e.SourceId), e => e);
+            var account = comparison with { Issues = [.. comparison.Issues.Where(i => !IsAccepted(i, accepted))] };
+            var acceptedHere = comparison.Issues.Where(i => IsAccepted(i, accepted)).ToList();
+            acceptedTotal += acceptedHere.Count;
             if (account.Error is not null)
             {
                 failures.Add($"{account.Account}: {account.Error}");
@@ -44,6 +51,12 @@ internal sealed class EveryMessageRule : IVerifyRule
                 ["source_messages"] = account.SourceMessages,
                 ["matched"] = account.Matched,
             };
+            json["accepted_exceptions"] = new JsonArray([.. acceptedHere.Select(i => (JsonNode)new JsonObject
+            {
+                ["folder"] = i.SourceFolder, ["uid"] = i.Message.SourceId, ["kind"] = accepted[(i.SourceFolder, i.Message.SourceId)].Kind.ToString().ToLowerInvariant(),
+                ["accepted_by"] = accepted[(i.SourceFolder, i.Message.SourceId)].AcceptedBy, ["reason"] = accepted[(i.SourceFolder, i.Message.SourceId)].AcceptReason,
+            })]);
+            json["open_exceptions"] = exceptions.Count(e => e.Open);
             foreach (var (kind, key, words, fails) in Kinds)
             {
                 var issues = account.Of(kind).ToList();
@@ -66,7 +79,11 @@ internal sealed class EveryMessageRule : IVerifyRule
         var side = Kinds.Where(k => !k.Fails).Select(k => (k.Words, N: run.Comparisons.Sum(c => c.Of(k.Kind).Count()))).Where(x => x.N > 0).Select(x => $"{VerifyEvidence.Count(x.N)} {x.Words}");
         var summary = $"{VerifyEvidence.Count(matched)} of {VerifyEvidence.Count(total)} old messages found on the new server byte for byte"
             + string.Concat(Kinds.Where(k => k.Fails).Select(k => (k.Words, N: run.Comparisons.Sum(c => c.Of(k.Kind).Count()))).Where(x => x.N > 0).Select(x => $"; {VerifyEvidence.Count(x.N)} {x.Words}"))
-            + string.Concat(side.Select(s => $"; {s}"));
-        return Task.FromResult(new RuleResult(Name, failures.Count == 0, summary, failures, new JsonObject { ["accounts"] = accounts }));
+            + string.Concat(side.Select(s => $"; {s}"))
+            + (acceptedTotal > 0 ? $"; {VerifyEvidence.Count(acceptedTotal)} refused or altered by the new server and accepted by a person" : "");
+        return new RuleResult(Name, failures.Count == 0, summary, failures, new JsonObject { ["accounts"] = accounts });
     }
+
+    private static bool IsAccepted(MessageIssue issue, IReadOnlyDictionary<(string, string), Runbook.Engine.MessageException> accepted) =>
+        issue.Kind is IssueKind.Missing or IssueKind.Altered && accepted.ContainsKey((issue.SourceFolder, issue.Message.SourceId));
 }

@@ -107,6 +107,36 @@ public sealed class CyrusMigrationLabTests(LabFixture fixture)
         Assert.Equal(altered, stored.Count(m => !originals.Contains(m.Sha256)));
     }
 
+    [Fact]
+    public async Task Given_refused_and_altered_messages_in_Cyrus_When_verified_Then_verify_lists_them_and_decommission_refuses_until_each_is_accepted()
+    {
+        var token = LabClients.Timeout(180);
+        var (lab, old, @new) = await SeedAsync(token);
+        using var plan = new LabPlan(lab, [old.User], """
+              - { id: migrate, uses: mail.migrate }
+              - { id: verify, uses: verify, with: { counts: true, every_message: true, send_receive: false, mx: false } }
+              - { id: decommission, uses: decommission }
+            """, newImapPort: lab.Environment.Cyrus.Imap.Port, newUsers: new Dictionary<string, string> { [old.User] = @new.User });
+
+        var (first, firstOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "approve", plan.PlanPath, "decommission", "--by", "yuki")).ExitCode);
+        var (gate, gateOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "decommission");
+
+        Assert.True(first == 1, firstOutput);
+        Assert.Contains("missing", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("altered", firstOutput, StringComparison.Ordinal);
+        Assert.True(gate == 1, gateOutput);
+        Assert.Contains("2 message(s) refused or altered by the new server are neither resolved nor accepted", gateOutput, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "accept", plan.PlanPath, "migrate", "--all", "--reason", "customer agreed", "--by", "yuki")).ExitCode);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "verify")).ExitCode);
+        var (done, doneOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        Assert.True(done == 0, doneOutput);
+        Assert.Contains("2 refused or altered by the new server and accepted by a person", doneOutput, StringComparison.Ordinal);
+        Assert.Contains("[decommission] done", doneOutput, StringComparison.Ordinal);
+    }
+
     private static async Task<string?> SubjectAsync(MailLab lab, MailLogin login, string messageId, CancellationToken token)
     {
         using var client = new MailKit.Net.Imap.ImapClient();
