@@ -77,6 +77,7 @@ internal sealed partial class PlanBuilder
         Important = Items(rules?["important"]).Select(i => Obj(i.Node)!).Select(i =>
             new ImportantMessage(Str(i["account"])!, Str(i["folder"]), Str(i["message_id"]), Str(i["subject"]), Str(i["from"]), Day(Str(i["after"])), Day(Str(i["before"])))).ToList(),
         MxEverywhere = Bool(rules?["mx_everywhere"]) ?? true,
+        Backups = Bool(rules?["backups"]) ?? true,
         SendReceive = Bool(rules?["send_receive"]) ?? true,
     };
 

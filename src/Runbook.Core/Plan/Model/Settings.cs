@@ -67,6 +67,7 @@ public sealed record VerificationRules
     public IReadOnlyList<ImportantMessage> Important { get; init; } = [];
     public bool MxEverywhere { get; init; } = true;
     public bool SendReceive { get; init; } = true;
+    public bool Backups { get; init; } = true;
 }
 
 /// <summary>A message verify must find on the new server: by Message-ID, or by subject / sender / date range (after inclusive, before exclusive), in a source folder or anywhere.</summary>

@@ -17,5 +17,6 @@ internal static class VerifyRules
         new ImportantRule(),
         new SendReceiveRule(roundTrip),
         new MxRule(dns),
+        new BackupsRule(),
     ];
 }

@@ -14,6 +14,8 @@ internal sealed record VerifySettings
     public IReadOnlyList<ImportantMessage> Important { get; init; } = [];
     public bool Mx { get; init; }
     public bool SendReceive { get; init; }
+    /// <summary>The backups rule: on by default when the plan has backup targets.</summary>
+    public bool Backups { get; init; }
     /// <summary>Accounts whose old mailbox is read over POP3 (the migration read it so): INBOX by content only.</summary>
     public IReadOnlySet<string> Pop3Accounts { get; init; } = new HashSet<string>();
     /// <summary>Messages listed per kind of finding; the counts are always complete.</summary>
@@ -38,6 +40,7 @@ internal sealed record VerifySettings
             Important = with["important"]?.GetValue<bool>() ?? true ? [.. rules.Important.Where(i => selected.Contains(i.Account))] : [],
             Mx = with["mx"]?.GetValue<bool>() ?? rules.MxEverywhere,
             SendReceive = with["send_receive"]?.GetValue<bool>() ?? rules.SendReceive,
+            Backups = (with["backups"]?.GetValue<bool>() ?? rules.Backups) && plan.BackupTargets.Count > 0,
             Pop3Accounts = Pop3(plan, step),
         };
     }
