@@ -20,6 +20,14 @@ internal static class HeaderEncoding
 
     public static byte[] Encode(byte[] message, List<string> changes)
     {
+        // A UTF-8 byte-order mark before the first field (written by some Windows tools) has no place in a header:
+        // strict servers read it as 8-bit header text and change or refuse the message.
+        if (message.AsSpan().StartsWith("\uFEFF"u8))
+        {
+            message = message[3..];
+            changes.Add("a leading UTF-8 byte-order mark removed");
+        }
+
         var fieldsEnd = HeaderBlock.FieldsEnd(message);
         var headers = HeaderBlock.Parse(message.AsSpan(0, fieldsEnd));
         if (!headers.Any(h => h.RawValue.Any(b => b >= 0x80)))

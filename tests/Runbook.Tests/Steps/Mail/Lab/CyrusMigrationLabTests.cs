@@ -137,6 +137,34 @@ public sealed class CyrusMigrationLabTests(LabFixture fixture)
         Assert.Contains("[decommission] done", doneOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_the_labs_small_corpus_and_every_repair_When_migrated_into_Cyrus_Then_all_arrive_the_originals_are_kept_and_a_rerun_copies_nothing()
+    {
+        var token = LabClients.Timeout(180);
+        var lab = new MailLab(fixture.Lab);
+        var old = lab.NewLogin("cyrepair");
+        var manifest = await new Runbook.Lab.Corpus.CorpusSeeder(fixture.Lab).SeedAsync(old.User, new Runbook.Lab.Corpus.CorpusOptions(Runbook.Lab.Corpus.CorpusProfile.Small, 12), token);
+        var @new = await new CyrusLab(fixture.Lab).NewLoginAsync(token);
+        using var plan = Plan(lab, old, @new, ", with: { batch_size: 20, repair: [headers_8bit, bare_newlines, nul] }");
+
+        var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+        Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "migrate")).ExitCode);
+        var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
+
+        var total = manifest.Folders.Sum(f => f.Messages.Count);
+        Assert.True(code == 0, output);
+        Assert.Matches($@"copied {total} messages \([^)]*\) for 1 accounts; 0 already there, 0 refused, \d+ repaired before copying", output);
+        foreach (Match kept in Regex.Matches(output, @"original kept at (\S+\.eml)"))
+        {
+            Assert.True(File.Exists(kept.Groups[1].Value), kept.Value);
+        }
+
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("copied 0 messages", againOutput, StringComparison.Ordinal);
+        var stored = (await MailboxSnapshot.ReadAsync(lab.Environment.Cyrus.Imap.Host, lab.Environment.Cyrus.Imap.Port, @new.User, @new.Password, token)).Values.Sum(v => v.Count);
+        Assert.Equal(total, stored);
+    }
+
     private static async Task<string?> SubjectAsync(MailLab lab, MailLogin login, string messageId, CancellationToken token)
     {
         using var client = new MailKit.Net.Imap.ImapClient();

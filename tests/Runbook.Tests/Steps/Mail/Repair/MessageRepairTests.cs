@@ -53,6 +53,17 @@ public sealed class MessageRepairTests
     }
 
     [Fact]
+    public void Given_a_utf8_byte_order_mark_before_the_first_field_When_repaired_Then_it_is_removed_and_said()
+    {
+        byte[] message = [0xEF, 0xBB, 0xBF, .. "From: a@old.test\r\nSubject: x\r\n\r\nbody\r\n"u8];
+
+        var repaired = Repair(message, RepairKinds.Headers8Bit, out var changes);
+
+        Assert.Equal("From: a@old.test\r\nSubject: x\r\n\r\nbody\r\n", repaired);
+        Assert.Equal(["a leading UTF-8 byte-order mark removed"], changes);
+    }
+
+    [Fact]
     public void Given_a_clean_message_When_repaired_Then_nothing_changes()
     {
         var message = Encoding.ASCII.GetBytes("Subject: x\r\n\r\nbody\r\n");
