@@ -109,6 +109,7 @@ render_all() {
     "$t/postfix-master.cf.in:$LAB/postfix/etc/master.cf:DIR=$LAB/postfix" \
     "$t/named-auth.conf.in:$d/auth/named.conf:DIR=$d/auth:PORT=$AUTH_PORT" \
     "$t/acme.test.zone.in:$d/auth/acme.test.zone:DIR=$d/auth" \
+    "$t/broken.test.zone.in:$d/auth/broken.test.zone:DIR=$d/auth" \
     "$t/named-resolver.conf.in:$d/resolver/named.conf:DIR=$d/resolver:PORT=$RESOLVER_PORT"
 }
 

@@ -32,6 +32,21 @@ public sealed class DnsFaultLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_a_zone_the_server_cannot_load_When_lowering_Then_SERVFAIL_fails_the_step_retryably_and_nothing_is_sent()
+    {
+        var token = LabClients.Timeout();
+        var zone = new LabZone(fixture.Lab.Dns);
+        // broken.test is configured on the lab's BIND with a zone file it refuses to load: it answers SERVFAIL.
+        var h = new DnsStepHarness(zone.Settings(3) with { Zone = "broken.test" }, fixture.Lab.Dns.Tsig.Secret);
+
+        var e = await Assert.ThrowsAsync<StepFailedException>(() => h.ApplyAsync(new DnsLowerTtlStep(zone.Adapter), "lower-ttl", token));
+
+        Assert.True(e.Retryable);
+        Assert.StartsWith("SERVFAIL from ns1", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.State.Journal, j => j.Message.StartsWith("lowered", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_an_unreachable_server_When_checking_Then_it_is_exit_69_within_the_explicit_timeout()
     {
         var token = LabClients.Timeout();
