@@ -6,7 +6,7 @@ namespace Runbook.Adapters.Mail.Imap;
 internal static class StoredBytes
 {
     /// <summary>Bytes kept to describe a difference; larger messages are only hashed.</summary>
-    public const int KeepLimit = 4 * 1024 * 1024;
+    public const int KeepLimit = 256 * 1024;
 
     public static async Task<StoredMessage> ReadAsync(uint uid, Stream stream, CancellationToken cancellationToken)
     {
