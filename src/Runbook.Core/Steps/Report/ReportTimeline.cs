@@ -22,7 +22,7 @@ internal static class ReportTimeline
         var start = segments.Count == 0 ? now : segments.Min(s => s.From);
         var end = segments.Count == 0 ? now : segments.Max(s => s.To);
         var span = Math.Max(1, (end - start).TotalSeconds);
-        double X(DateTimeOffset t) => LabelWidth + ((t - start).TotalSeconds / span * (Width - LabelWidth - 10));
+        double X(DateTimeOffset t) => LabelWidth + ((t - start).TotalSeconds / span * (Width - LabelWidth - 50));
 
         var rows = steps.Select((s, i) => (JsonNode)new JsonObject
         {
