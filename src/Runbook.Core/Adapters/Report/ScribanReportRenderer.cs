@@ -6,7 +6,7 @@ using Scriban.Syntax;
 namespace Runbook.Adapters.Report;
 
 /// <summary>
-/// Scriban behind <see cref="IReportRenderer"/>. Scriban stops silently-ish at 1,000 loop iterations and 100 levels of
+/// Scriban behind <see cref="IReportRenderer"/>. By default Scriban stops at 1,000 loop iterations and 100 levels of
 /// recursion and truncates long strings; a report of 10,000 accounts needs none of those limits, so they are lifted.
 /// </summary>
 internal sealed class ScribanReportRenderer : IReportRenderer
@@ -34,7 +34,6 @@ internal sealed class ScribanReportRenderer : IReportRenderer
             LimitToString = 0,
             CancellationToken = cancellationToken,
             StrictVariables = true,
-            TemplateLoader = null,
         };
         context.PushGlobal(globals);
         try
