@@ -12,7 +12,8 @@ py=$(command -v /usr/bin/python3 || command -v python3)
 tool() { "$py" "$here/labtool.py" "$@"; }
 log() { echo "lab: $*" >&2; }
 
-PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl sasl2-bin)
+PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl sasl2-bin
+  chromium fonts-noto-cjk)  # the last two: the report tests open the HTML report in a headless browser
 # Stop order: Postfix before the new Dovecot, whose auth socket its smtpd processes hold.
 SERVERS=(postfix dovecot-new dovecot-old cyrus named-resolver named-auth)
 . "$here/cyrus.sh"

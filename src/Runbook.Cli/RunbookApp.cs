@@ -20,6 +20,7 @@ internal static class RunbookApp
           runbook apply customers/acme.yaml --wait
           runbook approve customers/acme.yaml switch-mx --by "Yuki Tanaka"
           runbook status customers/acme.yaml
+          runbook report customers/acme.yaml
           runbook backup verify customers/acme.yaml
         """;
 
@@ -39,6 +40,7 @@ internal static class RunbookApp
             [SchemaCommand.Create(console)] = SchemaCommand.Details,
             [InitCommand.Create(console)] = InitCommand.Details,
             [BackupCommand.Create(console, engine)] = BackupCommand.Details,
+            [ReportCommand.Create(console, engine)] = ReportCommand.Details,
         };
         foreach (var (command, text) in EngineCommands.Create(console, engine)) details[command] = text;
         details[root] = RootDetails;

@@ -21,6 +21,8 @@ internal interface IStateStore : IAsyncDisposable
     Task MarkFailedAsync(string stepId, string error, bool retryable, CancellationToken cancellationToken);
     Task MarkInterruptedAsync(string stepId, string message, CancellationToken cancellationToken);
     Task AppendJournalAsync(string? stepId, string @event, string message, JsonObject? detail, CancellationToken cancellationToken);
+    /// <summary>The whole journal, oldest first (for <c>log</c> and the report).</summary>
+    Task<IReadOnlyList<JournalEntry>> ReadJournalAsync(CancellationToken cancellationToken);
     Task<ApprovalRecord?> GetApprovalAsync(string stepId, CancellationToken cancellationToken);
 
     Task<string?> GetCheckpointAsync(string stepId, string key, CancellationToken cancellationToken);

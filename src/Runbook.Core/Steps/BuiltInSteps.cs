@@ -15,5 +15,6 @@ internal static class BuiltInSteps
         .. DnsStepKinds.Create(dns),
         new Verify.VerifyStep(mail, new SmtpRoundTrip(), dns),
         new Decommission.DecommissionStep(),
+        new Report.ReportStep(new Runbook.Adapters.Report.ScribanReportRenderer(), new Runbook.Adapters.State.SqliteStateBackend()),
     ]);
 }

@@ -7,11 +7,12 @@ public sealed class UnsupportedStepKindTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
 
-    private const string Plan = TestPlans.EngineHeader + """
+    // notify sends through the new server's SMTP, so this plan names one; report is implemented and no longer here.
+    private static readonly string Plan = TestPlans.EngineHeader.Replace("port: 2143, security: none } }", "port: 2143, security: none }, smtp: { host: 127.0.0.1, port: 2587, security: none } }", StringComparison.Ordinal) + """
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
-          - { id: report, uses: report }
-          - { id: final-report, uses: report, approval: true }
+          - { id: announce, uses: notify, with: { to: [ops@acme.test], message: moving } }
+          - { id: final-notify, uses: notify, approval: true, with: { to: [ops@acme.test], message: done } }
         """;
 
     [Theory]
@@ -24,8 +25,8 @@ public sealed class UnsupportedStepKindTests
         var (code, output) = await h.RunAsync(verb, h.PlanPath);
 
         Assert.Equal(64, code);
-        Assert.Contains("acme.yaml:10:5: step report: 'report' is a step kind of plan language v1, but this version of Runbook cannot run it yet", output, StringComparison.Ordinal);
-        Assert.Contains("step final-report: 'report' is a step kind", output, StringComparison.Ordinal);
+        Assert.Contains("acme.yaml:10:5: step announce: 'notify' is a step kind of plan language v1, but this version of Runbook cannot run it yet", output, StringComparison.Ordinal);
+        Assert.Contains("step final-notify: 'notify' is a step kind", output, StringComparison.Ordinal);
         Assert.Contains("remove those steps", output, StringComparison.Ordinal);
         Assert.DoesNotContain("unknown step kind", output, StringComparison.Ordinal);
         Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
@@ -48,10 +49,10 @@ public sealed class UnsupportedStepKindTests
     {
         using var h = new CliHarness(Plan, Now);
 
-        var (code, output) = await h.RunAsync("approve", h.PlanPath, "final-report", "--by", "Yuki Tanaka");
+        var (code, output) = await h.RunAsync("approve", h.PlanPath, "final-notify", "--by", "Yuki Tanaka");
 
         Assert.Equal(64, code);
-        Assert.Contains("step final-report: 'report' is a step kind of plan language v1", output, StringComparison.Ordinal);
+        Assert.Contains("step final-notify: 'notify' is a step kind of plan language v1", output, StringComparison.Ordinal);
         Assert.Equal(["acme.yaml"], System.IO.Directory.GetFiles(h.Directory).Select(Path.GetFileName));
     }
 }

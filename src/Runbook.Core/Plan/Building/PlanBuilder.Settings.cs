@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Runbook.Plan.Loading;
 using Runbook.Plan.Model;
 using Runbook.Plan.Validation;
 using static Runbook.Plan.Validation.JsonRead;
@@ -91,11 +92,15 @@ internal sealed partial class PlanBuilder
         On = Items(rule["on"]).Select(o => Str(o.Node)!).ToList(),
     };
 
-    private static ReportSettings Report(JsonObject? report) => new()
+    private ReportSettings Report(JsonObject? report) => new()
     {
         Path = Str(report?["path"]),
         Formats = report?["formats"] is null ? ["html"] : Items(report["formats"]).Select(f => Str(f.Node)!).ToList(),
         Title = Str(report?["title"]),
+        Language = Str(report?["language"]) ?? "en",
+        // Resolved against the file that declares them: a template imported from a shared plan stays beside it.
+        Templates = Entries(report?["templates"]).Where(e => Str(e.Node) is not null).ToDictionary(
+            e => e.Key, e => PlanFiles.Resolve(map.ValueAt(PlanPath.Key(PlanPath.Key("report", "templates"), e.Key)).File, Str(e.Node)!), StringComparer.Ordinal),
     };
 
     private StepDefinition Step(JsonObject step, string path)

@@ -89,6 +89,10 @@ public sealed record ReportSettings
     public string? Path { get; init; }
     public IReadOnlyList<string> Formats { get; init; } = ["html"];
     public string? Title { get; init; }
+    /// <summary>Language of the embedded templates' labels: <c>ja</c> or <c>en</c>.</summary>
+    public string Language { get; init; } = "en";
+    /// <summary>The plan's own Scriban templates by format (<c>html</c>, <c>markdown</c>), resolved to full paths.</summary>
+    public IReadOnlyDictionary<string, string> Templates { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 public sealed record StateSettings

@@ -26,6 +26,17 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
         CheckNotifications();
         CheckSteps();
         CheckVerification();
+        CheckReportTemplates();
+    }
+
+    private void CheckReportTemplates()
+    {
+        foreach (var (format, node) in Entries(Obj(plan["report"])?["templates"]))
+        {
+            var path = PlanPath.Key(PlanPath.Key("report", "templates"), format);
+            if (Str(node) is { } file && !File.Exists(PlanFiles.Resolve(map.ValueAt(path).File, file)))
+                Error(path, $"template '{file}' not found");
+        }
     }
 
     private void Error(string path, string message) => diagnostics.Error(map.ValueAt(path), path, message);
