@@ -15,5 +15,6 @@ internal static class BuiltInSteps
         .. DnsStepKinds.Create(dns),
         new Verify.VerifyStep(mail, new SmtpRoundTrip(), dns),
         new Decommission.DecommissionStep(),
+        new Notify.NotifyStep(new SmtpNotificationSender(), new Notify.NotifyRetry()),
     ]);
 }

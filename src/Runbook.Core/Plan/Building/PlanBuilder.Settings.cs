@@ -89,6 +89,7 @@ internal sealed partial class PlanBuilder
         To = Items(rule["to"]).Select(t => Str(t.Node)!).ToList(),
         From = Str(rule["from"]),
         On = Items(rule["on"]).Select(o => Str(o.Node)!).ToList(),
+        Language = Str(rule["language"]) ?? "en",
     };
 
     private static ReportSettings Report(JsonObject? report) => new()
