@@ -23,7 +23,9 @@ internal static class NotificationModel
         var model = Common(plan, language, now, Text(step, "message"));
         model["accounts"] = language.Number(plan.Accounts.Count);
         model["interruption"] = Text(step, "interruption") ?? language.DefaultInterruption;
-        var name = Text(step, "window") ?? plan.Steps.FirstOrDefault(s => s.Window is not null)?.Window;
+        var name = Text(step, "window")
+            ?? plan.Steps.FirstOrDefault(s => s.Window is not null)?.Window
+            ?? (plan.Windows.Count == 1 ? plan.Windows.Keys.Single() : null);
         string opens = "-", closes = "-";
         if (name is not null && plan.Windows.TryGetValue(name, out var window))
         {
