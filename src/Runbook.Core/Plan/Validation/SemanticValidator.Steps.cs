@@ -85,7 +85,7 @@ internal sealed partial class SemanticValidator
                 if (template != "client_settings" && with["to"] is null && !Items(plan["notifications"]).Any())
                     ErrorAtKey(PlanPath.Key(path, "uses"), "notify needs with: {to: [...]} or a notifications: entry to send to");
                 if (template == "message" && with["message"] is null)
-                    ErrorAtKey(PlanPath.Key(path, "uses"), "notify needs with: {message: ...} (or template: announcement | client_settings)");
+                    ErrorAtKey(PlanPath.Key(path, "with"), "missing required key 'message' (or template: announcement | client_settings)");
                 if (template == "client_settings") CheckSelector(with["accounts"], PlanPath.Key(PlanPath.Key(path, "with"), "accounts"), path);
                 break;
         }
