@@ -8,7 +8,7 @@ namespace Runbook.Tests.Engine;
 public sealed class PlanRunnerEventTests
 {
     [Fact]
-    public async Task Given_an_approval_gate_and_a_pause_When_applied_twice_Then_approval_waiting_and_done_are_published_once_each()
+    public async Task Given_an_approval_gate_When_applied_twice_Then_the_approval_is_published_once_and_nothing_else()
     {
         using var harness = new EngineHarness();
         var events = new RecordingEvents();

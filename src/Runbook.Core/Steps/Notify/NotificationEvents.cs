@@ -24,7 +24,7 @@ internal sealed class NotificationEvents(NotificationDelivery delivery, Func<Run
 
             var language = NotifyLanguage.For(rule.Language, zone);
             var rendered = NotificationTemplates.Render("event", language, NotificationModel.Event(runEvent, language));
-            var message = NotificationMail.Build(rendered, from, rule.To, runEvent.At);
+            var message = NotificationMail.Build(rendered, from, rule.To, TimeZoneInfo.ConvertTime(runEvent.At, zone));
             if (await delivery.SendAsync(plan, secrets(plan), message, from, cancellationToken) is { } problem)
             {
                 problems.Add($"notification {rule.Id}: {problem}");

@@ -9,6 +9,7 @@ namespace Runbook.Steps.Notify;
 /// </summary>
 internal static class NotificationMail
 {
+    /// <summary><paramref name="now"/> carries the plan's offset, so the Date header reads as local time.</summary>
     public static MimeMessage Build(RenderedNotification rendered, string from, IReadOnlyList<string> to, DateTimeOffset now)
     {
         var message = new MimeMessage { Subject = rendered.Subject, Date = now };

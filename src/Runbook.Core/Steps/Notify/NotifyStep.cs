@@ -78,7 +78,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             foreach (var account in AccountSelection.Select(plan, context.Step))
             {
                 var rendered = NotificationTemplates.Render(template, language, NotificationModel.ClientSettings(plan, context.Step, account, language, now));
-                yield return (account.Email, NotificationMail.Build(rendered, from, [account.Email], now));
+                yield return (account.Email, NotificationMail.Build(rendered, from, [account.Email], TimeZoneInfo.ConvertTime(now, zone)));
             }
 
             yield break;
@@ -91,7 +91,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             ? NotificationModel.Announcement(plan, context.Step, language, zone, now)
             : NotificationModel.Common(plan, language, now, NotificationModel.Text(context.Step, "message"));
         model["step"] = context.Step.Description ?? context.Step.Id;
-        yield return (string.Join(",", to), NotificationMail.Build(NotificationTemplates.Render(template, language, model), from, to, now));
+        yield return (string.Join(",", to), NotificationMail.Build(NotificationTemplates.Render(template, language, model), from, to, TimeZoneInfo.ConvertTime(now, zone)));
     }
 
     private static string From(StepContext context) =>
