@@ -15,22 +15,27 @@ namespace Runbook.Steps.Notify;
 /// </summary>
 internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : IStepKind
 {
+    private const string ClientSettings = "client_settings";
     private static readonly TimeSpan RetryLater = TimeSpan.FromMinutes(5);
 
     public string Name => "notify";
 
     public IReadOnlyList<string> PlanSections => ["servers", "accounts", "windows", "notifications", "name", "description", "timezone"];
 
+    public AccountScope Accounts => AccountScope.EachOnce;
+
     public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
     {
         var folder = NotifyPreviewFiles.Folder(context);
         var written = new List<string>();
-        foreach (var (key, message) in Messages(context))
+        foreach (var (key, _, message) in Messages(context))
         {
             written.Add(await NotifyPreviewFiles.WriteAsync(folder, key, message, cancellationToken));
         }
 
-        return StepPreview.Changes($"notify: would send {written.Count} message(s); rendered to {folder}", written);
+        return written.Count == 0
+            ? StepPreview.NothingToDo("notify: every selected account has its message")
+            : StepPreview.Changes($"notify: would send {written.Count} message(s); rendered to {folder}", written);
     }
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
@@ -39,15 +44,22 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
         var sent = 0;
         var problems = new List<string>();
         var from = From(context);
-        foreach (var (key, message) in Messages(context))
+        foreach (var (key, account, message) in Messages(context))
         {
-            // Sent messages are remembered, so a retry after a partial failure does not mail anyone twice.
-            if (await context.State.GetCheckpointAsync($"sent/{key}", cancellationToken) is not null)
+            // A shared message is remembered by checkpoint; client settings by the account's outcome, so an account
+            // added (or whose new login changed) later gets its own mail and nobody is mailed twice.
+            if (account is null && await context.State.GetCheckpointAsync($"sent/{key}", cancellationToken) is not null)
             {
                 continue;
             }
 
-            if (await delivery.SendAsync(context.Plan, context.Secrets, message, from, cancellationToken) is { } problem)
+            var problem = await delivery.SendAsync(context.Plan, context.Secrets, message, from, cancellationToken);
+            if (account is not null)
+            {
+                await context.State.SetAccountOutcomeAsync(account, problem is null ? null : $"not sent: {problem}", cancellationToken);
+            }
+
+            if (problem is not null)
             {
                 problems.Add(problem);
                 context.Log.Warning($"not sent: {problem}");
@@ -59,26 +71,38 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             sent++;
         }
 
-        return problems.Count == 0
-            ? StepOutcome.Succeeded(new JsonObject { ["sent"] = sent })
-            : StepOutcome.WaitUntil(context.Time.GetUtcNow() + RetryLater, $"{problems.Count} notification(s) not sent, tried again at the next apply: {string.Join("; ", problems)}");
+        if (problems.Count > 0)
+        {
+            return StepOutcome.WaitUntil(context.Time.GetUtcNow() + RetryLater, $"{problems.Count} notification(s) not sent, tried again at the next apply: {string.Join("; ", problems)}");
+        }
+
+        if (Template(context) != ClientSettings)
+        {
+            // A shared message is about the whole move: accounts added later do not make it go out again.
+            foreach (var account in AccountSelection.Select(context.Plan, context.Step).Where(a => !context.SettledAccounts.Contains(a.Email)))
+            {
+                await context.State.SetAccountOutcomeAsync(account.Email, null, cancellationToken);
+            }
+        }
+
+        return StepOutcome.Succeeded(new JsonObject { ["sent"] = sent });
     }
 
     /// <summary>Each message keyed by its recipient(s): one per account for client settings, one for the rest.</summary>
-    private static IEnumerable<(string Key, MimeMessage Message)> Messages(StepContext context)
+    private static IEnumerable<(string Key, string? Account, MimeMessage Message)> Messages(StepContext context)
     {
         var plan = context.Plan;
         var zone = TimeZones.Find(plan.Timezone) ?? throw new UsageException($"unknown time zone '{plan.Timezone}'", ExitCode.InvalidPlan);
         var language = NotifyLanguage.For(NotificationModel.Text(context.Step, "language"), zone);
         var now = context.Time.GetUtcNow();
         var from = From(context);
-        var template = NotificationModel.Text(context.Step, "template") ?? "message";
-        if (template == "client_settings")
+        var template = Template(context);
+        if (template == ClientSettings)
         {
-            foreach (var account in AccountSelection.Select(plan, context.Step))
+            foreach (var account in AccountSelection.Select(plan, context.Step).Where(a => !context.SettledAccounts.Contains(a.Email)))
             {
                 var rendered = NotificationTemplates.Render(template, language, NotificationModel.ClientSettings(plan, context.Step, account, language, now));
-                yield return (account.Email, NotificationMail.Build(rendered, from, [account.Email], TimeZoneInfo.ConvertTime(now, zone)));
+                yield return (account.Email, account.Email, NotificationMail.Build(rendered, from, [account.Email], TimeZoneInfo.ConvertTime(now, zone)));
             }
 
             yield break;
@@ -91,8 +115,10 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             ? NotificationModel.Announcement(plan, context.Step, language, zone, now)
             : NotificationModel.Common(plan, language, now, NotificationModel.Text(context.Step, "message"));
         model["step"] = context.Step.Description ?? context.Step.Id;
-        yield return (string.Join(",", to), NotificationMail.Build(NotificationTemplates.Render(template, language, model), from, to, TimeZoneInfo.ConvertTime(now, zone)));
+        yield return (string.Join(",", to), null, NotificationMail.Build(NotificationTemplates.Render(template, language, model), from, to, TimeZoneInfo.ConvertTime(now, zone)));
     }
+
+    private static string Template(StepContext context) => NotificationModel.Text(context.Step, "template") ?? "message";
 
     private static string From(StepContext context) =>
         NotificationDelivery.Sender(context.Plan, NotificationModel.Text(context.Step, "from") ?? context.Plan.Notifications.FirstOrDefault(n => n.From is not null)?.From)

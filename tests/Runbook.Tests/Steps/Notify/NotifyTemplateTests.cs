@@ -61,17 +61,20 @@ public sealed class NotifyTemplateTests
     }
 
     [Fact]
-    public async Task Given_some_users_already_told_When_applied_again_Then_only_the_rest_are_mailed()
+    public async Task Given_one_user_already_told_When_client_settings_apply_Then_only_the_other_is_mailed_and_recorded()
     {
         var state = new FakeStepState();
         var submitter = new RecordingSubmitter();
         var plan = NotifyTestPlans.Plan(["alice@acme.test", "bob@acme.test"]);
-        var with = new JsonObject { ["template"] = "client_settings" };
-        await new NotifyStep(submitter, new NotifyRetry(1)).ApplyAsync(NotifyTestPlans.Context(plan, with, state, NotifyTestPlans.Clock()), CancellationToken.None);
+        var context = NotifyTestPlans.Context(plan, new JsonObject { ["template"] = "client_settings" }, state, NotifyTestPlans.Clock()) with
+        {
+            SettledAccounts = new HashSet<string>(["alice@acme.test"], StringComparer.OrdinalIgnoreCase),
+        };
 
-        await new NotifyStep(submitter, new NotifyRetry(1)).ApplyAsync(NotifyTestPlans.Context(plan, with, state, NotifyTestPlans.Clock()), CancellationToken.None);
+        await new NotifyStep(submitter, new NotifyRetry(1)).ApplyAsync(context, CancellationToken.None);
 
-        Assert.Equal(2, submitter.Sent.Count);
+        Assert.Equal(["bob@acme.test"], submitter.Sent.Select(s => s.Message.To.Mailboxes.Single().Address));
+        Assert.Equal(["bob@acme.test"], state.AccountOutcomes.Where(o => o.Value is null).Select(o => o.Key));
     }
 
     [Fact]
