@@ -33,7 +33,7 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
         State = State,
         Secrets = Secrets,
         Events = Events ?? new Runbook.Steps.Notify.NotificationEvents(
-            new Runbook.Steps.Notify.NotificationDelivery(new Runbook.Adapters.Mail.Smtp.SmtpNotificationSender(), Time, new Runbook.Steps.Notify.NotifyRetry()), Secrets),
+            new Runbook.Steps.Notify.NotificationDelivery(new Runbook.Adapters.Mail.Smtp.SmtpNotificationSender(), Time, new Runbook.Steps.Notify.NotifyRetry(), Sleeper), Secrets),
     }, observer);
 
     /// <summary>Where run events go; null: the plan's notifications, mailed through servers.new.smtp.</summary>

@@ -29,6 +29,27 @@ public sealed class NotifyPlanCliTests
         Assert.Contains("ユーザー名：bob", bob.TextBody, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_smtp_down_When_an_apply_finishes_Then_it_exits_0_and_reports_the_unsent_notification()
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var h = new CliHarness(ApplyPlan(port), Now);
+        await File.WriteAllTextAsync(Path.Combine(h.Directory, "new-pw"), "pw");
+
+        var (code, output) = await h.RunAsync("apply", h.PlanPath);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(2, h.Destination.TotalWrites);
+        Assert.Contains("notification not sent: notification ops:", output, StringComparison.Ordinal);
+        Assert.Contains("(attempt 3 of 3)", output, StringComparison.Ordinal);
+    }
+
     private static string Plan(int port) => $$"""
         runbook: 1
         name: acme
@@ -49,5 +70,23 @@ public sealed class NotifyPlanCliTests
           - { id: announce, uses: notify, with: { template: announcement, language: ja, to: [all@acme.test] } }
           - { id: copy, uses: test.effect, window: night, with: { units: 2 } }
           - { id: settings, uses: notify, with: { template: client_settings, language: ja, accounts: all } }
+        """;
+
+    /// <summary>One step that copies, and a rule that mails ops when the apply is done, through an SMTP port that is closed.</summary>
+    private static string ApplyPlan(int port) => $$"""
+        runbook: 1
+        name: acme
+        timezone: Asia/Tokyo
+        servers:
+          old: { imap: { host: 127.0.0.1, port: 1143, security: none } }
+          new:
+            imap: { host: 127.0.0.1, port: 2143, security: none }
+            smtp: { host: 127.0.0.1, port: {{port}}, security: none }
+        accounts:
+          - { email: alice@acme.test, old: { user: alice, password: { env: NOTIFY_OLD } }, new: { user: alice, password: { file: new-pw } } }
+        notifications:
+          - { id: ops, to: [ops@acme.test], on: [failed, done], language: ja }
+        steps:
+          - { id: copy, uses: test.effect, with: { units: 2 } }
         """;
 }

@@ -17,8 +17,11 @@ internal sealed record NotifyRetry(int Attempts = 3, TimeSpan? Backoff = null)
 /// Sends through <c>servers.new.smtp</c>, logged in as the plan account whose address is the sender (else the first
 /// account): the plan holds no separate SMTP credential, and a mailbox on the new server may submit mail there.
 /// </summary>
-internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvider time, NotifyRetry retry)
+internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvider time, NotifyRetry retry, ISleeper? sleeper = null)
 {
+    // The engine's sleeper when there is one, so a test clock that the engine advances also ends the backoff.
+    private readonly ISleeper _sleeper = sleeper ?? new TimeProviderSleeper(time);
+
     /// <summary>The sender address: the rule's or step's own, else the first account's.</summary>
     public static string? Sender(RunbookPlan plan, string? configured) => configured ?? plan.Accounts.FirstOrDefault()?.Email;
 
@@ -52,7 +55,7 @@ internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvide
             }
             catch (RunbookException)
             {
-                await Task.Delay(backoff, time, cancellationToken);
+                await _sleeper.SleepUntilAsync(time.GetUtcNow() + backoff, cancellationToken);
                 backoff *= 2;
             }
         }
