@@ -31,8 +31,15 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
         Time = Time,
         Sleeper = Sleeper,
         State = State,
-        Secrets = plan => new Runbook.Adapters.Secrets.PlanSecretResolver(plan),
+        Secrets = Secrets,
+        Events = Events ?? new Runbook.Steps.Notify.NotificationEvents(
+            new Runbook.Steps.Notify.NotificationDelivery(new Runbook.Adapters.Mail.Smtp.SmtpNotificationSender(), Time, new Runbook.Steps.Notify.NotifyRetry(), Sleeper), Secrets),
     }, observer);
+
+    /// <summary>Where run events go; null: the plan's notifications, mailed through servers.new.smtp.</summary>
+    public IRunEvents? Events { get; init; }
+
+    private static ISecretResolver Secrets(RunbookPlan plan) => new Runbook.Adapters.Secrets.PlanSecretResolver(plan);
 
     /// <summary>
     /// The loader every verb uses (validate included), so a plan checks the same way everywhere: kinds registered

@@ -52,6 +52,12 @@ internal sealed partial class PlanRunner
             }
 
             var open = (await store.ReadExceptionsAsync(null, cancellationToken)).Count(e => e.Open);
+            if (ran > 0)
+            {
+                // Only an apply that did something is news; a re-run that skips every done step stays quiet.
+                await PublishAsync(store, new RunEvent(RunEventKind.Done, plan, null, $"{ran} step(s) ran, {skipped} already done", _time.GetUtcNow()), CancellationToken.None);
+            }
+
             return new ApplyResult.Completed(ran, skipped) { OpenExceptions = open };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

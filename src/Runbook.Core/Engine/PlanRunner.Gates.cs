@@ -8,7 +8,7 @@ namespace Runbook.Engine;
 internal sealed partial class PlanRunner
 {
     /// <summary>Why a step cannot start now: until a time (null: until something happens), or never (<paramref name="Blocked"/>).</summary>
-    private sealed record Hold(DateTimeOffset? Until, string Reason, bool Blocked = false);
+    private sealed record Hold(DateTimeOffset? Until, string Reason, bool Blocked = false, bool Approval = false);
 
     /// <summary>The first <c>requires</c> gate that is not met, as a sentence; null when every required step is done.</summary>
     private static string? UnmetRequirement(StepDefinition step, IReadOnlyDictionary<string, StepRecord> records)
@@ -34,12 +34,12 @@ internal sealed partial class PlanRunner
             var approval = store is null ? null : await store.GetApprovalAsync(step.Id, cancellationToken);
             if (approval is null)
             {
-                return new Hold(null, $"waiting for approval: run `runbook approve {plan.SourcePath} {step.Id}`");
+                return new Hold(null, $"waiting for approval: run `runbook approve {plan.SourcePath} {step.Id}`", Approval: true);
             }
 
             if (approval.Fingerprint != fingerprint)
             {
-                return new Hold(null, $"waiting for approval: the step changed since {approval.ApprovedBy} approved it; run `runbook approve {plan.SourcePath} {step.Id}` again");
+                return new Hold(null, $"waiting for approval: the step changed since {approval.ApprovedBy} approved it; run `runbook approve {plan.SourcePath} {step.Id}` again", Approval: true);
             }
         }
 

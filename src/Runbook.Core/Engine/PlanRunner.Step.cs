@@ -25,10 +25,11 @@ internal sealed partial class PlanRunner
                 if (hold.Blocked)
                 {
                     await store.MarkFailedAsync(step.Id, hold.Reason, retryable: false, cancellationToken);
+                    await PublishAsync(store, new RunEvent(RunEventKind.Failed, plan, step, hold.Reason, _time.GetUtcNow()), cancellationToken);
                     return new ApplyResult.Failed(step.Id, hold.Reason, Retryable: false);
                 }
 
-                if (await WaitAsync(step, records[step.Id], hold.Until, hold.Reason, store, options, cancellationToken) is { } waiting)
+                if (await WaitAsync(plan, step, records[step.Id], hold.Until, hold.Reason, store, options, cancellationToken, hold.Approval) is { } waiting)
                 {
                     return waiting;
                 }
@@ -56,7 +57,7 @@ internal sealed partial class PlanRunner
                     return null;
                 case StepOutcome.Waiting wait:
                     var updated = (await store.GetStepsAsync(CancellationToken.None))[step.Id];
-                    if (await WaitAsync(step, updated, wait.Until, wait.Reason, store, options, cancellationToken) is { } waiting)
+                    if (await WaitAsync(plan, step, updated, wait.Until, wait.Reason, store, options, cancellationToken) is { } waiting)
                     {
                         return waiting;
                     }
@@ -71,17 +72,21 @@ internal sealed partial class PlanRunner
                     continue;
                 case StepOutcome.Failed failed:
                     await store.MarkFailedAsync(step.Id, failed.Message, failed.Retryable, CancellationToken.None);
+                    await PublishAsync(store, new RunEvent(RunEventKind.Failed, plan, step, failed.Message, _time.GetUtcNow()), CancellationToken.None);
                     return new ApplyResult.Failed(step.Id, failed.Message, failed.Retryable, exitCode);
             }
         }
     }
 
     /// <summary>Records the wait (once per distinct reason, so polling does not flood the journal), then stops or sleeps.</summary>
-    private async Task<ApplyResult?> WaitAsync(StepDefinition step, StepRecord record, DateTimeOffset? until, string reason, IStateStore store, ApplyOptions options, CancellationToken cancellationToken)
+    private async Task<ApplyResult?> WaitAsync(RunbookPlan plan, StepDefinition step, StepRecord record, DateTimeOffset? until, string reason, IStateStore store, ApplyOptions options, CancellationToken cancellationToken, bool approval = false)
     {
         if (record.Status != StepStatus.Waiting || record.WaitReason != reason || record.WaitUntil != until)
         {
             await store.MarkWaitingAsync(step.Id, until, reason, CancellationToken.None);
+            // Once per distinct wait, like the journal line: polling under --wait sends nothing more.
+            var kind = approval ? RunEventKind.Approval : RunEventKind.Waiting;
+            await PublishAsync(store, new RunEvent(kind, plan, step, reason, _time.GetUtcNow()) { Until = until }, CancellationToken.None);
         }
 
         // Under --wait an approval is polled every PollInterval for days: say it once, not at every poll.

@@ -16,6 +16,8 @@ internal sealed record EngineServices
     public required Func<RunbookPlan, ISecretResolver> Secrets { get; init; }
     /// <summary>How often <c>apply --wait</c> looks again for something without a known time (an approval).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Who hears about waits, failures, approvals and finished applies (the plan's notifications); null: nobody.</summary>
+    public IRunEvents? Events { get; init; }
 }
 
 /// <summary>

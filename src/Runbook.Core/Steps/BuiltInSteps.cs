@@ -16,5 +16,6 @@ internal static class BuiltInSteps
         new Verify.VerifyStep(mail, new SmtpRoundTrip(), dns),
         new Decommission.DecommissionStep(),
         new Report.ReportStep(new Runbook.Adapters.Report.ScribanReportRenderer(), new Runbook.Adapters.State.SqliteStateBackend()),
+        new Notify.NotifyStep(new SmtpNotificationSender(), new Notify.NotifyRetry()),
     ]);
 }

@@ -90,6 +90,7 @@ internal sealed partial class PlanBuilder
         To = Items(rule["to"]).Select(t => Str(t.Node)!).ToList(),
         From = Str(rule["from"]),
         On = Items(rule["on"]).Select(o => Str(o.Node)!).ToList(),
+        Language = Str(rule["language"]) ?? "en",
     };
 
     private ReportSettings Report(JsonObject? report) => new()

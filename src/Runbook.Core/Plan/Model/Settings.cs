@@ -81,6 +81,8 @@ public sealed record NotificationDefinition
     public string? From { get; init; }
     /// <summary>Events that trigger it: waiting, failed, done, approval.</summary>
     public IReadOnlyList<string> On { get; init; } = [];
+    /// <summary>Language of the embedded templates: <c>ja</c> or <c>en</c> (the default).</summary>
+    public string Language { get; init; } = "en";
 }
 
 public sealed record ReportSettings

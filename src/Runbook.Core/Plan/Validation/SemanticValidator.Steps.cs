@@ -81,8 +81,12 @@ internal sealed partial class SemanticValidator
             case StepKinds.Verify: CheckVerify(with, path); break;
             case StepKinds.Notify:
                 if (!HasEndpoint("new", "smtp")) ErrorAtKey(PlanPath.Key(path, "uses"), "notify sends through servers.new.smtp, which is not defined");
-                if (with["to"] is null && !Items(plan["notifications"]).Any())
+                var template = Str(with["template"]) ?? "message";
+                if (template != "client_settings" && with["to"] is null && !Items(plan["notifications"]).Any())
                     ErrorAtKey(PlanPath.Key(path, "uses"), "notify needs with: {to: [...]} or a notifications: entry to send to");
+                if (template == "message" && with["message"] is null)
+                    ErrorAtKey(PlanPath.Key(path, "with"), "missing required key 'message' (or template: announcement | client_settings)");
+                if (template == "client_settings") CheckSelector(with["accounts"], PlanPath.Key(PlanPath.Key(path, "with"), "accounts"), path);
                 break;
         }
     }
