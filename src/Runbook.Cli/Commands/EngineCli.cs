@@ -21,9 +21,14 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
 
     public static EngineCli Production(TimeProvider time) => new(time, ProductionKinds(time));
 
-    /// <summary>The built-in step kinds over the real adapters: MailKit and raw IMAP/POP3 for mail, DnsClient and ARSoft for DNS.</summary>
+    /// <summary>
+    /// The built-in step kinds over the real adapters: MailKit and raw IMAP/POP3 for mail, MailKit SMTP for
+    /// notifications and verify's round trip, DnsClient and ARSoft for DNS, Scriban for reports, SQLite for the state.
+    /// </summary>
     public static StepKindRegistry ProductionKinds(TimeProvider time) =>
-        Runbook.Steps.BuiltInSteps.Create(new Runbook.Adapters.Mail.MailConnector(), new Runbook.Adapters.Dns.DnsAdapter(time));
+        Runbook.Steps.BuiltInSteps.Create(new Runbook.Steps.StepAdapters(
+            new Runbook.Adapters.Mail.MailConnector(), new Runbook.Adapters.Dns.DnsAdapter(time), new Runbook.Adapters.Mail.Smtp.SmtpRoundTrip(),
+            new Runbook.Adapters.Mail.Smtp.SmtpNotificationSender(), new Runbook.Adapters.Report.ScribanReportRenderer(), new Runbook.Adapters.State.SqliteStateBackend()));
 
     public PlanRunner Runner(IRunObserver observer) => new(new EngineServices
     {
