@@ -34,12 +34,14 @@ public sealed class NotifyLabTests(LabFixture fixture)
         await step.PreviewAsync(NotifyTestPlans.Context(plan, with, new FakeStepState(), NotifyTestPlans.Clock(), dryRun: true, statePath) with { Secrets = secrets }, token);
         var rendered = await MimeMessage.LoadAsync(Directory.GetFiles(Path.Combine(directory.Path, "notifications", "tell")).Single(), token);
         var state = new FakeStepState();
+        // The mailbox is created by this first login, before delivery: Dovecot refuses an EXAMINE that races the
+        // LMTP delivery creating the same INBOX ("Mailbox already exists").
+        using var imap = await LabClients.ImapAsync(fixture.Lab.New.Imap, user, _lab.Password, token);
+        await imap.Inbox!.OpenAsync(FolderAccess.ReadOnly, token);
 
         var outcome = await step.ApplyAsync(NotifyTestPlans.Context(plan, with, state, NotifyTestPlans.Clock()) with { Secrets = secrets }, token);
 
         Assert.IsType<StepOutcome.Done>(outcome);
-        using var imap = await LabClients.ImapAsync(fixture.Lab.New.Imap, user, _lab.Password, token);
-        await imap.Inbox!.OpenAsync(FolderAccess.ReadOnly, token);
         // Delivery is asynchronous (Postfix queue, then LMTP): poll until it lands; the token bounds the wait.
         while (imap.Inbox.Count == 0)
         {
