@@ -21,32 +21,9 @@ internal sealed class MailRestoreStep(AccountConnectorFactory connect, string sp
 
     public AccountScope Accounts => AccountScope.EachOnce;
 
-    public async Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var results = await new MailPass(connect, spoolRoot).RunAsync(context, apply: false, cancellationToken);
-        var preview = StepPreview.Changes(MigrationReport.Summary(results, dryRun: true), MigrationReport.Details(results, dryRun: true));
-        return results.SelectMany(r => r.Folders).Sum(f => f.Missing) == 0 && MigrationReport.Failure(results) is null
-            ? preview with { HasChanges = false, Summary = "nothing to restore: every backed-up message is on the new server" }
-            : preview;
-    }
+    public Task<StepPreview> PreviewAsync(StepContext context, CancellationToken cancellationToken) =>
+        OneTimeCopy.PreviewAsync(new MailPass(connect, spoolRoot), context, "nothing to restore: every backed-up message is on the new server", cancellationToken);
 
-    public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var results = await new MailPass(connect, spoolRoot).RunAsync(context, apply: true, cancellationToken);
-        foreach (var line in MigrationReport.Details(results, dryRun: false))
-        {
-            context.Log.Info(line);
-        }
-
-        if (MigrationReport.Failure(results) is { } failure)
-        {
-            var failed = results.Where(r => r.Failed).ToList();
-            var retryable = failed.All(r => r.Problems.Count == 0 && (r.Error is null || r.Retryable));
-            return StepOutcome.Fail($"{MigrationReport.Summary(results, dryRun: false)}; {failed.Count} of {results.Count} account(s) FAILED:{Environment.NewLine}{failure}", retryable);
-        }
-
-        var outputs = MigrationReport.Outputs(results);
-        outputs["summary"] = MigrationReport.Summary(results, dryRun: false);
-        return StepOutcome.Succeeded(outputs);
-    }
+    public Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken) =>
+        OneTimeCopy.ApplyAsync(new MailPass(connect, spoolRoot), context, cancellationToken);
 }
