@@ -38,24 +38,19 @@ internal sealed class MaildirFormat : IBackupFormat
         // name; the earlier file goes, so the folder never holds it twice.
         var earlier = Directory.EnumerateFiles(Path.Combine(directory, "cur")).Select(Path.GetFileName).OfType<string>()
             .GroupBy(BaseName).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        // A few files at once: each is flushed to disk before its rename, and concurrent flushes share the file
-        // system's journal commits instead of waiting for one each.
-        var options = new ParallelOptions { MaxDegreeOfParallelism = MessageFile.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(items, options, async (item, ct) =>
+        var writes = new List<MessageFileWrite>(items.Count);
+        var replaced = new List<string>();
+        foreach (var item in items)
         {
             var entry = item.Entry;
             var baseName = Base(entry);
             var name = $"{baseName},S={entry.Size}:2,{Info(entry, keywords)}";
             entry.File = Path.Combine(folder.Path, "cur", name);
-            await MessageFile.WriteAsync(SafeNames.Inside(accountRoot, entry.File), item, ct);
-            foreach (var old in earlier.GetValueOrDefault(baseName) ?? [])
-            {
-                if (old != name)
-                {
-                    File.Delete(Path.Combine(directory, "cur", old));
-                }
-            }
-        });
+            writes.Add(new MessageFileWrite(SafeNames.Inside(accountRoot, entry.File), item));
+            replaced.AddRange((earlier.GetValueOrDefault(baseName) ?? []).Where(old => old != name).Select(old => Path.Combine(directory, "cur", old)));
+        }
+
+        await MessageFile.WriteBatchAsync(Path.Combine(directory, "cur"), writes, replaced, cancellationToken);
     }
 
     public Task CopyOutAsync(string accountRoot, ManifestFolder folder, ManifestMessage message, Stream destination, CancellationToken cancellationToken) =>
