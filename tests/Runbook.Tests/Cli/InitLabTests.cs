@@ -1,3 +1,4 @@
+using Runbook.Cli;
 using Runbook.Lab;
 using Runbook.Tests.Adapters.Mail;
 using Runbook.Tests.Lab;
@@ -9,7 +10,7 @@ namespace Runbook.Tests.Cli;
 
 /// <summary>
 /// <c>runbook init</c>'s starter plan, filled in for the lab as a user would (servers, account, DNS, and the window and
-/// margin agreed with the customer), runs from validate to decommission with real processes and servers.
+/// margin agreed with the customer), runs from validate to decommission against the lab's real servers.
 /// </summary>
 [Collection("lab")]
 [Trait("Category", "Lab")]
@@ -26,12 +27,15 @@ public sealed class InitLabTests(LabFixture fixture)
         await zone.CreateAsync(2, token, hostTtl: 2);
         using var directory = new TempDirectory();
         var plan = Path.Combine(directory.Path, "acme.yaml");
-        var secrets = new Dictionary<string, string> { ["ALICE_OLD_PASSWORD"] = lab.Password, ["ALICE_NEW_PASSWORD"] = lab.Password };
+        await File.WriteAllTextAsync(Path.Combine(directory.Path, "lab.password"), lab.Password, token);
+        // The production app in-process with the real clock: the same code as the binary, without a process start per
+        // command (a dozen of them cost a minute on a loaded machine).
         async Task<string> Runbook(int expected, params string[] args)
         {
-            var (code, output) = await RunbookProcess.RunAsync(directory.Path, secrets, args);
+            using var output = new StringWriter();
+            var code = await RunbookApp.RunAsync(args, TimeProvider.System, new CliConsole(output, output, colors: false), token);
             Assert.True(code == expected, $"runbook {string.Join(' ', args)}: exit {code}, expected {expected}\n{output}");
-            return output;
+            return output.ToString();
         }
 
         await Runbook(0, "init", plan);
@@ -77,6 +81,8 @@ public sealed class InitLabTests(LabFixture fixture)
             ("smtp: { host: 127.0.0.1, port: 2587, security: none }",
                 $"smtp: {{ host: 127.0.0.1, port: {lab.New.Submission.Port}, security: starttls, tls: {{ ca_file: {lab.Ca.File} }} }}"),
             ("email: alice@acme.test", $"email: {user}"),
+            ("password: { env: ALICE_OLD_PASSWORD }", "password: { file: lab.password }"),
+            ("password: { env: ALICE_NEW_PASSWORD }", "password: { file: lab.password }"),
             ("user: alice,", $"user: {user},"),
             ("user: alice@acme.test,", $"user: {user},"),
             ("zone: acme.test", $"zone: {domain}"),

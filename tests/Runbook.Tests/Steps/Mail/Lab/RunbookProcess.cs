@@ -16,13 +16,9 @@ internal sealed class RunbookProcess
         }
     }
 
-    public static Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] args) =>
-        RunAsync(directory, new Dictionary<string, string>(), args);
-
-    /// <summary>Runs with <paramref name="environment"/> added to this process's own (secrets a plan names by <c>env:</c>).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string directory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static async Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] args)
     {
-        using var process = Start(directory, null, null, args, environment);
+        using var process = Start(directory, null, null, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -36,7 +32,7 @@ internal sealed class RunbookProcess
     public static async Task<string?> ApplyAndKillAtAsync(string directory, string plan, int killAt)
     {
         var marker = Path.Combine(directory, $"kill-{killAt}-{Guid.NewGuid():N}.marker");
-        using var process = Start(directory, killAt, marker, ["apply", plan]);
+        using var process = Start(directory, killAt, marker, "apply", plan);
         var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
         while (!process.HasExited && !File.Exists(marker))
         {
@@ -55,7 +51,7 @@ internal sealed class RunbookProcess
         return await File.ReadAllTextAsync(marker);
     }
 
-    private static Process Start(string directory, int? killAt, string? marker, string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    private static Process Start(string directory, int? killAt, string? marker, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(HostDll);
@@ -65,11 +61,6 @@ internal sealed class RunbookProcess
         }
 
         info.Environment["RUNBOOK_TEST_EFFECTS"] = Path.Combine(directory, "effects.db");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[name] = value;
-        }
-
         if (killAt is not null)
         {
             info.Environment["RUNBOOK_TEST_KILL_AT"] = killAt.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
