@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Runbook lab: real Dovecot (old, new), Cyrus IMAP, Postfix and BIND (authoritative, resolver) on 127.0.0.1.
+# The Runbook lab: real Dovecot (old, new), Cyrus IMAP, Postfix (new MX, old MX) and BIND (authoritative, resolver)
+# on 127.0.0.1.
 #   lab/lab.sh up      install missing packages, start every server, wait until each answers, write .lab/lab.json
 #   lab/lab.sh down    stop every server this lab started, by PID, and check that no listener is left
 #   lab/lab.sh status  say which servers run; exit 0 only when all of them do
@@ -14,8 +15,8 @@ log() { echo "lab: $*" >&2; }
 
 PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl sasl2-bin
   chromium fonts-noto-cjk)  # the last two: the report tests open the HTML report in a headless browser
-# Stop order: Postfix before the new Dovecot, whose auth socket its smtpd processes hold.
-SERVERS=(postfix dovecot-new dovecot-old cyrus named-resolver named-auth)
+# Stop order: each Postfix before its Dovecot (the new one's smtpd processes hold the new Dovecot's auth socket).
+SERVERS=(postfix postfix-old dovecot-new dovecot-old cyrus named-resolver named-auth)
 . "$here/cyrus.sh"
 
 install_missing() {
@@ -72,7 +73,7 @@ ports_env() { echo "$LAB/ports.env"; }
 probe() {
   local t=${1:-10}
   tool probe "$t" "greet:$OLD_IMAP:* OK" "tls:$OLD_IMAPS:* OK" "greet:$OLD_POP3:+OK" "tls:$OLD_POP3S:+OK" \
-    "greet:$NEW_IMAP:* OK" "tls:$NEW_IMAPS:* OK" "greet:$CYRUS_IMAP:* OK" "greet:$SMTP:220" "greet:$SUBMISSION:220" \
+    "greet:$NEW_IMAP:* OK" "tls:$NEW_IMAPS:* OK" "greet:$CYRUS_IMAP:* OK" "greet:$SMTP:220" "greet:$SUBMISSION:220" "greet:$OLD_SMTP:220" \
     "dns:$AUTH_PORT:0" "dns:$RESOLVER_PORT:1"
 }
 
@@ -99,15 +100,17 @@ make_ca() {
 
 render_all() {
   local t=$here/templates
-  mkdir -p "$LAB"/{old,new}/{state,mail} "$LAB"/postfix/{etc,data,spool} "$LAB"/dns/{auth,resolver}
+  mkdir -p "$LAB"/{old,new}/{state,mail} "$LAB"/{postfix,postfix-old}/{etc,data,spool} "$LAB"/dns/{auth,resolver}
   chown mail:mail "$LAB/old/mail" "$LAB/new/mail"
-  chown postfix "$LAB/postfix/data"
+  chown postfix "$LAB/postfix/data" "$LAB/postfix-old/data"
   local o=$LAB/old n=$LAB/new d=$LAB/dns
   tool render "$t/dovecot-common.conf.in:$o/common.conf:DIR=$o" "$t/dovecot-auth.conf.in:$o/auth.conf:DIR=$o" \
     "$t/dovecot-old.conf.in:$o/dovecot.conf:DIR=$o" "$t/dovecot-common.conf.in:$n/common.conf:DIR=$n" \
     "$t/dovecot-auth.conf.in:$n/auth.conf:DIR=$n" "$t/dovecot-new.conf.in:$n/dovecot.conf:DIR=$n" \
     "$t/postfix-main.cf.in:$LAB/postfix/etc/main.cf:DIR=$LAB/postfix" \
     "$t/postfix-master.cf.in:$LAB/postfix/etc/master.cf:DIR=$LAB/postfix" \
+    "$t/postfix-old-main.cf.in:$LAB/postfix-old/etc/main.cf:DIR=$LAB/postfix-old" \
+    "$t/postfix-old-master.cf.in:$LAB/postfix-old/etc/master.cf:DIR=$LAB/postfix-old" \
     "$t/named-auth.conf.in:$d/auth/named.conf:DIR=$d/auth:PORT=$AUTH_PORT" \
     "$t/acme.test.zone.in:$d/auth/acme.test.zone:DIR=$d/auth" \
     "$t/broken.test.zone.in:$d/auth/broken.test.zone:DIR=$d/auth" \
@@ -122,14 +125,16 @@ start_fresh() {
   local trash
   trash=$LAB/trash.$(date +%s%N)
   mkdir -p "$trash"
-  for s in old new cyrus dns logs pids postfix/etc postfix/data; do [ -e "$LAB/$s" ] && mv "$LAB/$s" "$trash/${s//\//-}"; done
+  for s in old new cyrus dns logs pids postfix/etc postfix/data postfix-old/etc postfix-old/data; do [ -e "$LAB/$s" ] && mv "$LAB/$s" "$trash/${s//\//-}"; done
   setsid rm -rf "$LAB"/trash.* </dev/null >/dev/null 2>&1 9>&- &
   # The Postfix queue directories are kept (emptied): creating them is "postfix check", seconds of work.
-  [ -d "$LAB/postfix/spool" ] && find "$LAB/postfix/spool" -mindepth 2 -type f ! -path '*/pid/*' -delete
+  for s in postfix postfix-old; do
+    [ -d "$LAB/$s/spool" ] && find "$LAB/$s/spool" -mindepth 2 -type f ! -path '*/pid/*' -delete
+  done
   rm -f "$LAB/lab.json" "$(ports_env)"
   mkdir -p "$LAB/logs" "$LAB/pids"
   local p
-  read -r -a p <<<"$(tool ports 12)"
+  read -r -a p <<<"$(tool ports 13)"
   cat >"$(ports_env)" <<ENV
 LAB_ID=$(openssl rand -hex 6)
 PASSWORD=lab-$(openssl rand -hex 8)
@@ -139,6 +144,7 @@ SMALL_PREFIX=small-
 SMALL_LIMIT=1M
 CA_DIR=$LAB/ca
 NEW_BASE=$LAB/new/run
+OLD_BASE=$LAB/old/run
 OLD_IMAP=${p[0]}
 OLD_IMAPS=${p[1]}
 OLD_POP3=${p[2]}
@@ -151,43 +157,47 @@ AUTH_PORT=${p[8]}
 RESOLVER_PORT=${p[9]}
 SPARE_PORT=${p[10]}
 CYRUS_IMAP=${p[11]}
+OLD_SMTP=${p[12]}
 CYRUS_SERVERNAME=cyrus.acme.test
 CYRUS_ADMIN=cyrus-admin
 ENV
   set -a; . "$(ports_env)"; set +a
   make_ca
   render_all
-  # Postfix's check creates the queue directories; it is slow, so it runs once, while the others start.
-  local check
-  if [ -e "$LAB/postfix/spool/.checked" ]; then true & else
-    postfix -c "$LAB/postfix/etc" check >>"$LAB/logs/postfix.log" 2>&1 && touch "$LAB/postfix/spool/.checked" &
-  fi
-  check=$!
+  # Postfix's check creates the queue directories; it is slow, so it runs once per instance, while the others start.
+  local check checks=()
+  for s in postfix postfix-old; do
+    if [ -e "$LAB/$s/spool/.checked" ]; then true & else
+      postfix -c "$LAB/$s/etc" check >>"$LAB/logs/$s.log" 2>&1 && touch "$LAB/$s/spool/.checked" &
+    fi
+    checks+=($!)
+  done
   start named-auth named -g -c "$LAB/dns/auth/named.conf"
   start named-resolver named -g -c "$LAB/dns/resolver/named.conf"
   start dovecot-old dovecot -F -c "$LAB/old/dovecot.conf"
   start dovecot-new dovecot -F -c "$LAB/new/dovecot.conf"
   cyrus_start
   tool probe 10 "greet:$NEW_IMAP:* OK" # Postfix needs the new Dovecot's auth socket.
-  wait "$check" || { tail -n 5 "$LAB/postfix/postfix.log" >&2; return 1; }
+  for check in "${checks[@]}"; do wait "$check" || { tail -n 5 "$LAB"/logs/postfix*.log >&2; return 1; }; done
   start postfix /usr/lib/postfix/sbin/master -d -c "$LAB/postfix/etc"
+  start postfix-old /usr/lib/postfix/sbin/master -d -c "$LAB/postfix-old/etc"
   probe 10
   tool json "$LAB/lab.json.tmp" && mv "$LAB/lab.json.tmp" "$LAB/lab.json"
 }
 
 stop_all() {
-  stop postfix # first: its smtpd processes hold the new Dovecot's auth socket
+  stop postfix postfix-old # first: the new one's smtpd processes hold the new Dovecot's auth socket
   stop "${SERVERS[@]}"
   [ -s "$(ports_env)" ] || return 0
   set -a; . "$(ports_env)"; set +a
   local i
   for i in $(seq 1 50); do
     tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-      "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} 2>/dev/null && return 0
+      ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} 2>/dev/null && return 0
     sleep 0.1
   done
   tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-    "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-}
+    ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-}
 }
 
 up() {

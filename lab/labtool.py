@@ -105,6 +105,7 @@ def write_json(target):
         "old": {
             "host": host, "imap": port("OLD_IMAP"), "imaps": port("OLD_IMAPS"),
             "pop3": port("OLD_POP3"), "pop3s": port("OLD_POP3S"),
+            "smtp": port("OLD_SMTP"), "lmtpSocket": e["LAB"] + "/old/run/lmtp",
             "doveconf": e["LAB"] + "/old/dovecot.conf", "mailRoot": e["LAB"] + "/old/mail",
             "mailHome": e["LAB"] + "/old/mail/{user}", "maildir": e["LAB"] + "/old/mail/{user}/Maildir",
             "namespace": {"prefix": "INBOX.", "separator": "."},

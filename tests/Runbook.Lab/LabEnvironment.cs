@@ -9,9 +9,9 @@ internal sealed record LabEndpoint(string Host, int Port);
 /// <summary>A namespace as the server announces it: prefix ("INBOX." on old, "" on new) and separator.</summary>
 internal sealed record LabNamespace(string Prefix, char Separator);
 
-/// <summary>The old, Courier-style Dovecot: IMAP, IMAPS, POP3, POP3S.</summary>
+/// <summary>The old, Courier-style Dovecot (IMAP, IMAPS, POP3, POP3S) and its own MX (SMTP, no auth), which delivers into it.</summary>
 internal sealed record OldServer(
-    LabEndpoint Imap, LabEndpoint Imaps, LabEndpoint Pop3, LabEndpoint Pop3s,
+    LabEndpoint Imap, LabEndpoint Imaps, LabEndpoint Pop3, LabEndpoint Pop3s, LabEndpoint Smtp,
     string Doveconf, string MailRoot, LabNamespace Namespace)
 {
     /// <summary>The account's Maildir++ root on disk (its INBOX); used to store messages byte for byte.</summary>

@@ -119,12 +119,16 @@ internal sealed class DnsLowerTtlStep(IDnsAdapter dns) : IStepKind
             earliest = watched;
         }
 
+        // An MX already served below the lowered TTL keeps its TTL: dns.switch_mx gives the new MX this to_ttl, and
+        // raising it at the switch would make a later correction propagate more slowly than the switch.
+        var toTtl = Math.Min(oldTtl, target);
         return StepOutcome.Succeeded(new JsonObject
         {
-            ["summary"] = $"MX TTL {oldTtl} → {target} s at {DnsTimes.Local(context, lowered.Value)}; {switchStep} can run from {DnsTimes.Local(context, earliest)}",
+            ["summary"] = (oldTtl <= target ? $"MX TTL {oldTtl} s, already at most {target} s, at {DnsTimes.Local(context, lowered.Value)}" : $"MX TTL {oldTtl} → {target} s at {DnsTimes.Local(context, lowered.Value)}")
+                + $"; {switchStep} can run from {DnsTimes.Local(context, earliest)}",
             ["zone"] = zone,
             ["from_ttl"] = oldTtl,
-            ["to_ttl"] = target,
+            ["to_ttl"] = toTtl,
             ["lowered_at"] = DnsTimes.Iso(lowered.Value),
             ["earliest_switch_at"] = DnsTimes.Iso(earliest),
         });

@@ -36,6 +36,7 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
         var results = await new MailPass(connect, spoolRoot).RunAsync(context, apply: true, cancellationToken);
         var summary = MigrationReport.Summary(results, dryRun: false);
         context.Log.Info($"delta pass: {summary}");
+        var totals = await DeltaTotals.AddAsync(context, results, cancellationToken);
         var failure = MigrationReport.Failure(results);
         var now = context.Time.GetUtcNow();
         if (schedule.Deadline is { } deadline && now >= deadline)
@@ -46,7 +47,10 @@ internal sealed class MailDeltaSyncStep(AccountConnectorFactory connect, string 
             }
 
             var outputs = MigrationReport.Outputs(results);
-            outputs["summary"] = summary;
+            outputs["summary"] = $"{totals.Passes} passes copied {MigrationReport.Count(totals.Copied)} messages ({MigrationReport.Bytes(totals.Bytes)}) in all; last pass {summary}";
+            outputs["passes"] = totals.Passes;
+            outputs["copied_all_passes"] = totals.Copied;
+            outputs["copied_bytes_all_passes"] = totals.Bytes;
             outputs["finished_at"] = now.ToString("O", CultureInfo.InvariantCulture);
             return StepOutcome.Succeeded(await MailPass.WithExceptionsAsync(context, outputs, cancellationToken));
         }

@@ -52,6 +52,23 @@ public sealed class DnsStepsTests
     }
 
     [Fact]
+    public async Task Given_an_MX_TTL_already_below_the_lowered_TTL_When_lowered_and_switched_Then_nothing_is_raised()
+    {
+        var dns = ServingOld(3);
+        var h = new DnsStepHarness(Settings, Convert.ToBase64String(new byte[32]));
+
+        Assert.IsType<StepOutcome.Waiting>(await h.ApplyAsync(new DnsLowerTtlStep(dns), "lower-ttl", CancellationToken.None));
+        h.Time.Advance(TimeSpan.FromSeconds(3));
+        var done = Assert.IsType<StepOutcome.Done>(await h.ApplyAsync(new DnsLowerTtlStep(dns), "lower-ttl", CancellationToken.None));
+        var change = await new DnsSwitchMxStep(dns).PreviewAsync(h.Context("switch-mx", dryRun: true), CancellationToken.None);
+
+        Assert.Equal(0, dns.Updates);
+        Assert.Equal(3, done.Outputs["to_ttl"]!.GetValue<int>());
+        Assert.StartsWith("MX TTL 3 s, already at most 300 s, at ", done.Outputs["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("acme.test. MX 10 mx.old.test. TTL 3 → MX 10 mx.new.test. TTL 3", change.Details);
+    }
+
+    [Fact]
     public async Task Given_a_SERVFAIL_When_lowering_Then_the_step_fails_retryably_and_sends_no_update()
     {
         var dns = new FakeDns();

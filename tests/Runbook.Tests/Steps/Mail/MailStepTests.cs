@@ -120,9 +120,13 @@ public sealed class MailStepTests : IDisposable
 
         Assert.Equal(start + TimeSpan.FromMinutes(15), first.Until);
         Assert.Equal(start + TimeSpan.FromMinutes(30), second.Until);
-        Assert.IsType<StepOutcome.Done>(last);
+        var done = Assert.IsType<StepOutcome.Done>(last);
         Assert.Single(_connector.Accounts[Alice].New.Folders["INBOX"].Messages, m => m.MessageId == "late@x");
         Assert.Equal(3, _connector.Accounts[Alice].New.Writes);
+        // The last pass copied nothing; the outputs still say what the sync as a whole caught.
+        Assert.Equal(0, done.Outputs["copied"]!.GetValue<int>());
+        Assert.Equal((3, 3L), (done.Outputs["passes"]!.GetValue<int>(), done.Outputs["copied_all_passes"]!.GetValue<long>()));
+        Assert.StartsWith("3 passes copied 3 messages (", done.Outputs["summary"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_spool, recursive: true);

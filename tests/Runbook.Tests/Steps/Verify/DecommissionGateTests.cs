@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Runbook.Engine;
 using Runbook.Plan.Model;
 using Runbook.Steps.Decommission;
@@ -58,22 +57,6 @@ public sealed class DecommissionGateTests
         });
     }
 
-    private static StepRecord Record(string id, string uses, DateTimeOffset started, DateTimeOffset? finished, StepStatus status = StepStatus.Done) => new()
-    {
-        Id = id, Position = 0, Uses = uses, Fingerprint = "f", Status = status, StartedAt = started, FinishedAt = finished, UpdatedAt = started,
-    };
-
-    /// <summary>The fake state plus recorded step history, which is all the gate reads besides the ledger.</summary>
-    private sealed class RecordsState(FakeStepState inner, IReadOnlyDictionary<string, StepRecord> records) : IStepState
-    {
-        public FakeStepState Inner => inner;
-        public ICopyLedger Ledger => inner.Ledger;
-        public Task<IReadOnlyDictionary<string, StepRecord>> GetStepRecordsAsync(CancellationToken cancellationToken) => Task.FromResult(records);
-        public Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) => inner.GetCheckpointAsync(key, cancellationToken);
-        public Task<IReadOnlyDictionary<string, string>> GetCheckpointsAsync(string prefix, CancellationToken cancellationToken) => inner.GetCheckpointsAsync(prefix, cancellationToken);
-        public Task SetCheckpointAsync(string key, string value, CancellationToken cancellationToken) => inner.SetCheckpointAsync(key, value, cancellationToken);
-        public Task<JsonObject?> GetOutputsAsync(string stepId, CancellationToken cancellationToken) => inner.GetOutputsAsync(stepId, cancellationToken);
-        public Task RecordAsync(string message, JsonObject? detail, CancellationToken cancellationToken) => inner.RecordAsync(message, detail, cancellationToken);
-        public Task SetAccountOutcomeAsync(string account, string? error, CancellationToken cancellationToken) => inner.SetAccountOutcomeAsync(account, error, cancellationToken);
-    }
+    private static StepRecord Record(string id, string uses, DateTimeOffset started, DateTimeOffset? finished, StepStatus status = StepStatus.Done) =>
+        RecordsState.Record(id, uses, started, finished, status);
 }

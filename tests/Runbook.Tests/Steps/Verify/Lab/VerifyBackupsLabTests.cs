@@ -31,7 +31,7 @@ public sealed class VerifyBackupsLabTests(LabFixture fixture)
         var (second, secondOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "verify");
 
         Assert.True(first == 0, firstOutput);
-        Assert.Contains("1 backup step(s) done and verified after the last copy pass", firstOutput, StringComparison.Ordinal);
+        Assert.Contains("1 backup step(s) done and verified; the latest, backup, finished after the last copy pass", firstOutput, StringComparison.Ordinal);
         Assert.True(second == 1, secondOutput);
         Assert.Contains("backup step backup finished at", secondOutput, StringComparison.Ordinal);
         Assert.Contains("before the last copy pass at", secondOutput, StringComparison.Ordinal);
