@@ -40,7 +40,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var delivery = new NotificationDelivery(submitter, context.Time, retry);
+        var delivery = new NotificationDelivery(submitter, context.Time, retry, context.Sleeper);
         var sent = 0;
         var problems = new List<string>();
         var from = From(context);

@@ -50,11 +50,12 @@ internal static class NotifyTestPlans
         Steps = [],
     };
 
-    public static StepContext Context(RunbookPlan plan, JsonObject with, FakeStepState state, TimeProvider time, bool dryRun = false, string? statePath = null) => new()
+    public static StepContext Context(RunbookPlan plan, JsonObject with, FakeStepState state, TimeProvider time, bool dryRun = false, string? statePath = null, ISleeper? sleeper = null) => new()
     {
         Plan = plan,
         Step = new StepDefinition { Id = "tell", Uses = "notify", With = with },
         Time = time,
+        Sleeper = sleeper ?? new TimeProviderSleeper(time),
         State = dryRun ? state.ReadOnly() : state,
         Secrets = new FixedSecret(),
         Progress = new Progress<StepProgress>(),
