@@ -65,7 +65,7 @@ public sealed class NotifyPlanCliTests
         windows:
           night: { days: [fri], from: "22:00", to: "05:00" }
         notifications:
-          - { id: ops, to: [ops@acme.test], on: [failed, done], language: ja }
+          - { id: ops, to: [ops@acme.test], from: alice@acme.test, on: [failed, done], language: ja }
         steps:
           - { id: announce, uses: notify, with: { template: announcement, language: ja, to: [all@acme.test] } }
           - { id: copy, uses: test.effect, window: night, with: { units: 2 } }
@@ -85,7 +85,7 @@ public sealed class NotifyPlanCliTests
         accounts:
           - { email: alice@acme.test, old: { user: alice, password: { env: NOTIFY_OLD } }, new: { user: alice, password: { file: new-pw } } }
         notifications:
-          - { id: ops, to: [ops@acme.test], on: [failed, done], language: ja }
+          - { id: ops, to: [ops@acme.test], from: alice@acme.test, on: [failed, done], language: ja }
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
         """;

@@ -15,16 +15,15 @@ internal sealed class NotificationEvents(NotificationDelivery delivery, Func<Run
         var problems = new List<string>();
         foreach (var rule in plan.Notifications.Where(n => n.On.Contains(name, StringComparer.Ordinal)))
         {
-            var from = NotificationDelivery.Sender(plan, rule.From);
-            if (from is null)
+            if (NotificationSender.Resolve(plan, rule.From, out var noSender) is not { } from)
             {
-                problems.Add($"notification {rule.Id}: no sender (from) and no account to send as");
+                problems.Add($"notification {rule.Id}: {noSender}");
                 continue;
             }
 
             var language = NotifyLanguage.For(rule.Language, zone);
             var rendered = NotificationTemplates.Render("event", language, NotificationModel.Event(runEvent, language));
-            var message = NotificationMail.Build(rendered, from, rule.To, TimeZoneInfo.ConvertTime(runEvent.At, zone));
+            var message = NotificationMail.Build(rendered, from.From, rule.To, TimeZoneInfo.ConvertTime(runEvent.At, zone));
             if (await delivery.SendAsync(plan, secrets(plan), message, from, cancellationToken) is { } problem)
             {
                 problems.Add($"notification {rule.Id}: {problem}");
