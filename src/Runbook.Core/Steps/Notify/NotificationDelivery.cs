@@ -22,6 +22,9 @@ internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvide
     // The engine's sleeper when there is one, so a test clock that the engine advances also ends the backoff.
     private readonly ISleeper _sleeper = sleeper ?? new TimeProviderSleeper(time);
 
+    /// <summary>The clock mail is dated with (the engine's).</summary>
+    public TimeProvider Time => time;
+
     /// <summary>Null when sent; otherwise why not, after every attempt (never a secret).</summary>
     public async Task<string?> SendAsync(RunbookPlan plan, ISecretResolver secrets, MimeMessage message, NotificationSender sender, CancellationToken cancellationToken)
     {
