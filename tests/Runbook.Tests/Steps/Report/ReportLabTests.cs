@@ -27,7 +27,7 @@ public sealed class ReportLabTests(LabFixture fixture)
               - { id: migrate, uses: mail.migrate }
               - { id: backup, uses: mail.backup }
               - { id: verify, uses: verify, with: { send_receive: false, mx: false } }
-            report: { formats: [html, json], language: ja }
+            report: { formats: [html, markdown, json], language: ja }
             """, BackupLab.Target("disk1", "maildir") + "\n" + BackupLab.Target("disk2", "mbox"));
 
         var (code, output) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath);
@@ -68,6 +68,7 @@ public sealed class ReportLabTests(LabFixture fixture)
         Assert.Contains("検証（ルールごとの根拠）", dom, StringComparison.Ordinal);
         Assert.Contains($"<td>{login.User}</td><td>content, flags, keywords, INTERNALDATE</td><td class=\"num\">{seeded}</td><td class=\"num\">{seeded}</td><td class=\"done\">合格</td>", dom, StringComparison.Ordinal);
         Assert.Contains($"<td>{login.User}</td><td>disk2</td><td>mbox</td><td class=\"num\">{seeded}</td>", dom, StringComparison.Ordinal);
+        Keep(Path.Combine(plan.Folder, "plan.report"), "lab-verify-ja");
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class ReportLabTests(LabFixture fixture)
                 old: [{ preference: 10, host: {{zone.OldHost.TrimEnd('.')}} }]
                 new: [{ preference: 10, host: {{zone.NewHost.TrimEnd('.')}} }]
               lowered_ttl: 30
-            report: { formats: [html, json] }
+            report: { formats: [html, markdown, json] }
             steps:
               - { id: lower-ttl, uses: dns.lower_ttl }
               - { id: switch-mx, uses: dns.switch_mx }
@@ -119,7 +120,7 @@ public sealed class ReportLabTests(LabFixture fixture)
         Assert.Equal(["lowered_at", "safe_switch_at", "switched_at", "old_mx_cached_until", "propagated_at"], model["chart"]!["markers"]!.AsArray().Select(m => (string)m!["key"]!));
         Assert.DoesNotContain(dns.Tsig.Secret, json, StringComparison.Ordinal);
 
-        var (_, rendered) = await RunbookProcess.RunAsync(dir.Path, "report", plan, "--format", "html");
+        var (_, rendered) = await RunbookProcess.RunAsync(dir.Path, "report", plan);
         var (html, console) = await HeadlessChromium.DumpDomAsync(Path.Combine(dir.Path, "dns.report.html"));
         Assert.DoesNotContain("CONSOLE", console, StringComparison.Ordinal);
         Assert.Contains("<circle class=\"mx-new\"", html, StringComparison.Ordinal);
@@ -127,5 +128,18 @@ public sealed class ReportLabTests(LabFixture fixture)
         Assert.Contains("Safe switch time", html, StringComparison.Ordinal);
         Assert.Contains($"<td>isp</td><td>resolver</td><td>MX 10 {zone.NewHost}</td>", html, StringComparison.Ordinal);
         Assert.DoesNotContain(dns.Tsig.Secret, html + rendered, StringComparison.Ordinal);
+        Keep(Path.Combine(dir.Path, "dns.report"), "lab-dns-en");
+        await HeadlessChromium.ScreenshotAsync(Path.Combine(dir.Path, "dns.report.html"), RepoPaths.Of(".artifacts", "report", "report-lab-dns-en.png"));
+    }
+
+    /// <summary>The rendered reports stay as test artifacts in .artifacts/report/ (the temp folder goes).</summary>
+    private static void Keep(string reportBase, string name)
+    {
+        var folder = RepoPaths.Of(".artifacts", "report");
+        Directory.CreateDirectory(folder);
+        foreach (var ext in new[] { ".html", ".md", ".json" })
+        {
+            File.Copy(reportBase + ext, Path.Combine(folder, $"report-{name}{ext}"), overwrite: true);
+        }
     }
 }
