@@ -20,7 +20,8 @@ internal static class ReportDns
     private const int Row = 22;
     private const int Top = 34;
 
-    public static async Task<JsonObject?> BuildAsync(RunbookPlan plan, IStateStore? store, IReadOnlyList<JournalEntry> journal, Func<DateTimeOffset?, string?> time, CancellationToken cancellationToken)
+    public static async Task<JsonObject?> BuildAsync(
+        RunbookPlan plan, IStateStore? store, IReadOnlyDictionary<string, StepRecord> steps, IReadOnlyList<JournalEntry> journal, Func<DateTimeOffset?, string?> time, CancellationToken cancellationToken)
     {
         if (plan.Dns is not { } dns)
         {
@@ -42,7 +43,6 @@ internal static class ReportDns
         var switched = DnsTimes.Parse(await Checkpoint(@switch, "switched_at"));
         var ttlBefore = Int(await Checkpoint(@switch, "max_mx_ttl_before_switch"));
         var stale = switched is { } s && ttlBefore is { } b ? s.AddSeconds(b) : (DateTimeOffset?)null;
-        var steps = store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
         var propagated = wait is null ? null : DnsTimes.Read(steps.GetValueOrDefault(wait.Id)?.Outputs, "propagated_at");
         var loweredTo = lower is null ? null : steps.GetValueOrDefault(lower.Id)?.Outputs?["to_ttl"]?.GetValue<int>();
 
