@@ -41,7 +41,8 @@ internal sealed class NotificationEvents(NotificationDelivery delivery, Func<Run
     public async Task<IReadOnlyList<string>> RetryKeptAsync(RunbookPlan plan, string statePath, CancellationToken cancellationToken)
     {
         var lines = new List<string>();
-        foreach (var kept in NotificationOutbox.List(statePath))
+        var all = NotificationOutbox.List(statePath);
+        foreach (var (kept, i) in all.Select((k, i) => (k, i)))
         {
             var message = await MimeMessage.LoadAsync(kept.File, cancellationToken);
             var configured = plan.Notifications.FirstOrDefault(n => n.Id == kept.Rule)?.From ?? message.From.Mailboxes.FirstOrDefault()?.Address;
@@ -56,6 +57,13 @@ internal sealed class NotificationEvents(NotificationDelivery delivery, Func<Run
             else
             {
                 lines.Add($"notification still not sent, kept in {kept.File}: {problem}");
+                // The server that refused this one would refuse the rest: an apply does not start with minutes of retries.
+                if (all.Count - i - 1 is > 0 and var left)
+                {
+                    lines.Add($"{left} more kept notification(s) not tried now; the next apply tries them again");
+                }
+
+                break;
             }
         }
 

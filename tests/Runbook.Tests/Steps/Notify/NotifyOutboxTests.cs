@@ -58,6 +58,34 @@ public sealed class NotifyOutboxTests
         Assert.Equal(3, submitter.Attempts);
     }
 
+    [Fact]
+    public async Task Given_two_kept_mails_and_smtp_still_down_When_retried_Then_the_first_is_tried_and_the_rest_wait_for_the_next_apply()
+    {
+        using var dir = new TempDirectory();
+        var state = Path.Combine(dir.Path, "plan.runbook.db");
+        var submitter = new SwitchableSubmitter { Failure = new ServerUnreachableException("connection refused") };
+        var plan = NotifyTestPlans.Plan(["alice@acme.test"]) with
+        {
+            Notifications = [new NotificationDefinition { Id = "ops", To = ["ops@acme.test"], From = "alice@acme.test", On = ["failed"] }],
+        };
+        foreach (var minute in new[] { 1, 2 })
+        {
+            var message = new MimeMessage { Subject = $"failed {minute}" };
+            message.From.Add(MailboxAddress.Parse("alice@acme.test"));
+            message.To.Add(MailboxAddress.Parse("ops@acme.test"));
+            await NotificationOutbox.KeepAsync(state, "ops", "failed", NotifyTestPlans.Now.AddMinutes(minute), message, CancellationToken.None);
+        }
+
+        var events = new NotificationEvents(new NotificationDelivery(submitter, TimeProvider.System, new NotifyRetry(1)), _ => new NotifyTestPlans.FixedSecret());
+        var lines = await events.RetryKeptAsync(plan, state, CancellationToken.None);
+
+        Assert.Equal(1, submitter.Attempts);
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("notification still not sent, kept in ", lines[0], StringComparison.Ordinal);
+        Assert.Equal("1 more kept notification(s) not tried now; the next apply tries them again", lines[1]);
+        Assert.Equal(["failed 1", "failed 2"], NotificationOutbox.List(state).Select(k => k.Subject));
+    }
+
     private static async Task<System.Text.Json.Nodes.JsonObject> ReportAsync(EngineHarness harness, RunbookPlan plan)
     {
         await using var store = await harness.OpenStateAsync();
