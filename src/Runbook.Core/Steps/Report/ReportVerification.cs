@@ -77,7 +77,7 @@ internal static class ReportVerification
                             messages.Add(new JsonObject
                             {
                                 ["account"] = account, ["kind"] = kind, ["folder"] = Str(m, "folder") ?? Str(m, "destination"), ["uid"] = Str(m, "uid"),
-                                ["date"] = Str(m, "date"), ["from"] = Str(m, "from"), ["subject"] = Str(m, "subject"), ["detail"] = Str(m, "detail"),
+                                ["date"] = Str(m, "date"), ["from"] = Str(m, "from"), ["subject"] = Str(m, "subject"), ["size"] = Int(m, "size"), ["sha256"] = Str(m, "sha256"), ["detail"] = Str(m, "detail"),
                                 ["fails"] = failing.Contains(kind),
                             });
                         }
