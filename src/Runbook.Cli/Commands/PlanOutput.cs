@@ -38,6 +38,15 @@ internal static class PlanOutput
             }
         }
 
+        if (preview.EventMails.Count > 0)
+        {
+            console.Line($"  notifications: one sample per rule and event, rendered to {Path.GetDirectoryName(preview.EventMails[0])}");
+            foreach (var file in preview.EventMails)
+            {
+                console.Line($"      {file}");
+            }
+        }
+
         var pending = preview.Steps.Count(s => s.WillRun && (s.Preview?.HasChanges ?? true));
         console.Line(pending == 0 && !preview.Diff.RequiresAcceptance ? "nothing to do" : $"{pending} step(s) would do something");
     }
@@ -51,6 +60,7 @@ internal static class PlanOutput
         ["requiresAcceptance"] = preview.Diff.RequiresAcceptance,
         ["changes"] = PlanCommand.ChangesJson(preview.Diff),
         ["invalidated"] = new JsonArray([.. preview.Diff.Invalidated.Select(i => JsonValue.Create(i))]),
+        ["notifications"] = new JsonArray([.. preview.EventMails.Select(f => JsonValue.Create(f))]),
         ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject
         {
             ["id"] = s.StepId,

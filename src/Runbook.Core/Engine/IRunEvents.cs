@@ -10,6 +10,9 @@ internal sealed record RunEvent(RunEventKind Kind, RunbookPlan Plan, StepDefinit
 {
     /// <summary>When a waiting step is worth trying again, if known.</summary>
     public DateTimeOffset? Until { get; init; }
+
+    /// <summary>The run's state file; mail that cannot be sent is kept beside it (the engine sets it).</summary>
+    public string? StatePath { get; init; }
 }
 
 /// <summary>
@@ -20,4 +23,12 @@ internal interface IRunEvents
 {
     /// <summary>Delivers the event; returns one line per delivery that failed (no secrets), empty when all went out.</summary>
     Task<IReadOnlyList<string>> PublishAsync(RunEvent runEvent, CancellationToken cancellationToken);
+
+    /// <summary>At the start of an apply: sends again what an earlier run could not; one line per message tried.</summary>
+    Task<IReadOnlyList<string>> RetryKeptAsync(RunbookPlan plan, string statePath, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>For <c>runbook plan</c>: renders to files what each event would send, sends nothing; returns the files.</summary>
+    Task<IReadOnlyList<string>> PreviewAsync(RunbookPlan plan, string statePath, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

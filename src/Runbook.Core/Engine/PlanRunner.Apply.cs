@@ -30,6 +30,8 @@ internal sealed partial class PlanRunner
                 return refused;
             }
 
+            await RetryKeptAsync(store, plan, options.StatePath, cancellationToken);
+
             var fingerprints = planned.ToDictionary(p => p.Id, p => p.Fingerprint, StringComparer.Ordinal);
             int ran = 0, skipped = 0;
             foreach (var step in selected)

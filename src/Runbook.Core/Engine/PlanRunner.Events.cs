@@ -16,7 +16,7 @@ internal sealed partial class PlanRunner
         IReadOnlyList<string> problems;
         try
         {
-            problems = await events.PublishAsync(runEvent, cancellationToken);
+            problems = await events.PublishAsync(runEvent with { StatePath = _statePath }, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -33,6 +33,56 @@ internal sealed partial class PlanRunner
         {
             observer.Notice($"notification not sent: {problem}");
             await store.AppendJournalAsync(runEvent.Step?.Id, "notify", $"notification not sent: {problem}", null, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Event mail an earlier run kept (not sent) is tried again first; each try is a notice and a journal line.</summary>
+    private async Task RetryKeptAsync(IStateStore store, Plan.Model.RunbookPlan plan, string statePath, CancellationToken cancellationToken)
+    {
+        if (services.Events is not { } events)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> lines;
+        try
+        {
+            lines = await events.RetryKeptAsync(plan, statePath, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Kept mail that cannot be read must not stop the migration.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            lines = [$"kept notifications not retried: {e.GetType().Name}: {e.Message}"];
+        }
+
+        foreach (var line in lines)
+        {
+            observer.Notice(line);
+            await store.AppendJournalAsync(null, "notify", line, null, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The dry run's event mail, rendered to files; a failure to render is a line, not a failed plan.</summary>
+    private async Task<IReadOnlyList<string>> PreviewEventsAsync(Plan.Model.RunbookPlan plan, string statePath, CancellationToken cancellationToken)
+    {
+        if (services.Events is not { } events || plan.Notifications.Count == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            return await events.PreviewAsync(plan, statePath, cancellationToken);
+        }
+        catch (Errors.RunbookException e)
+        {
+            observer.Notice($"notifications not rendered: {e.Message}");
+            return [];
         }
     }
 }

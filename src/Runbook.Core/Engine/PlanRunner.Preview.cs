@@ -68,6 +68,6 @@ internal sealed partial class PlanRunner
             }
         }
 
-        return new PlanPreviewResult(diff, lines, store is not null);
+        return new PlanPreviewResult(diff, lines, store is not null) { EventMails = await PreviewEventsAsync(plan, statePath, cancellationToken) };
     }
 }

@@ -80,6 +80,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         Plan = plan,
         Step = step,
         Time = _time,
+        Sleeper = _sleeper,
         State = new EngineStepState(store, step.Id, readOnly: dryRun, accounts?.Fingerprints),
         SettledAccounts = accounts?.Settled ?? new HashSet<string>(),
         Secrets = services.Secrets(plan),

@@ -64,5 +64,8 @@ internal sealed record StepPlan
 /// <summary>The dry run of a whole plan.</summary>
 internal sealed record PlanPreviewResult(PlanDiff Diff, IReadOnlyList<StepPlan> Steps, bool StateExists)
 {
+    /// <summary>The plan's <c>notifications:</c> mail, rendered to files (one per rule and event) instead of sent.</summary>
+    public IReadOnlyList<string> EventMails { get; init; } = [];
+
     public bool HasChanges => Diff.Changes.Count > 0 || Steps.Any(s => s.WillRun && (s.Preview?.HasChanges ?? true));
 }

@@ -8,6 +8,11 @@ internal sealed record StepContext
     public required RunbookPlan Plan { get; init; }
     public required StepDefinition Step { get; init; }
     public required TimeProvider Time { get; init; }
+
+    /// <summary>How a step waits in place (a retry's backoff): the engine's sleeper, so a test clock the engine advances ends it too.</summary>
+    public ISleeper Sleeper { get => _sleeper ?? new TimeProviderSleeper(Time); init => _sleeper = value; }
+
+    private readonly ISleeper? _sleeper;
     public required IStepState State { get; init; }
     public required ISecretResolver Secrets { get; init; }
 

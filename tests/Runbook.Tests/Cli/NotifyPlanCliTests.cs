@@ -22,8 +22,14 @@ public sealed class NotifyPlanCliTests
         Assert.True(code == 0, output);
         Assert.False(smtp.Pending(), "plan connected to SMTP");
         var files = System.IO.Directory.GetFiles(h.Directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(h.Directory, f)).Order(StringComparer.Ordinal);
-        Assert.Equal(["acme.yaml", "notifications/announce/all@acme.test.eml", "notifications/settings/alice@acme.test.eml", "notifications/settings/bob@acme.test.eml"], files);
+        Assert.Equal(["acme.yaml", "notifications/announce/all@acme.test.eml", "notifications/events/ops-done.eml", "notifications/events/ops-failed.eml",
+            "notifications/settings/alice@acme.test.eml", "notifications/settings/bob@acme.test.eml"], files);
         Assert.Contains("would send 2 message(s)", output, StringComparison.Ordinal);
+        Assert.Contains("notifications: one sample per rule and event, rendered to", output, StringComparison.Ordinal);
+        var failed = await MimeKit.MimeMessage.LoadAsync(Path.Combine(h.Directory, "notifications/events/ops-failed.eml"));
+        Assert.Equal(("alice@acme.test", "ops@acme.test"), (failed.From.Mailboxes.Single().Address, failed.To.Mailboxes.Single().Address));
+        Assert.Contains("announce", failed.Subject, StringComparison.Ordinal);
+        Assert.Contains("runbook plan による見本", failed.TextBody, StringComparison.Ordinal);
         Assert.Equal(0, h.Destination.TotalWrites);
         var bob = await MimeKit.MimeMessage.LoadAsync(Path.Combine(h.Directory, "notifications/settings/bob@acme.test.eml"));
         Assert.Contains("ユーザー名：bob", bob.TextBody, StringComparison.Ordinal);
@@ -48,6 +54,7 @@ public sealed class NotifyPlanCliTests
         Assert.Equal(2, h.Destination.TotalWrites);
         Assert.Contains("notification not sent: notification ops:", output, StringComparison.Ordinal);
         Assert.Contains("(attempt 3 of 3)", output, StringComparison.Ordinal);
+        Assert.Single(System.IO.Directory.GetFiles(Path.Combine(h.Directory, "notifications", "outbox"), "*.ops.done.*.eml"));
     }
 
     private static string Plan(int port) => $$"""
@@ -65,7 +72,7 @@ public sealed class NotifyPlanCliTests
         windows:
           night: { days: [fri], from: "22:00", to: "05:00" }
         notifications:
-          - { id: ops, to: [ops@acme.test], on: [failed, done], language: ja }
+          - { id: ops, to: [ops@acme.test], from: alice@acme.test, on: [failed, done], language: ja }
         steps:
           - { id: announce, uses: notify, with: { template: announcement, language: ja, to: [all@acme.test] } }
           - { id: copy, uses: test.effect, window: night, with: { units: 2 } }
@@ -85,7 +92,7 @@ public sealed class NotifyPlanCliTests
         accounts:
           - { email: alice@acme.test, old: { user: alice, password: { env: NOTIFY_OLD } }, new: { user: alice, password: { file: new-pw } } }
         notifications:
-          - { id: ops, to: [ops@acme.test], on: [failed, done], language: ja }
+          - { id: ops, to: [ops@acme.test], from: alice@acme.test, on: [failed, done], language: ja }
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
         """;

@@ -10,8 +10,8 @@ public sealed class UnsupportedStepKindTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 12, 0, 0, TimeSpan.FromHours(9));
 
-    // notify sends through the new server's SMTP, so this plan names one (a valid plan for a build that runs it).
-    private static readonly string Plan = TestPlans.EngineHeader.Replace("port: 2143, security: none } }", "port: 2143, security: none }, smtp: { host: 127.0.0.1, port: 2587, security: none } }", StringComparison.Ordinal) + """
+    // notify sends through the new server's SMTP as its login, so this plan names both (a valid plan for a build that runs it).
+    private static readonly string Plan = TestPlans.EngineHeader.Replace("port: 2143, security: none } }", "port: 2143, security: none }, smtp: { host: 127.0.0.1, port: 2587, security: none, login: { user: runbook@acme.test, password: { env: RUNBOOK_SMTP } } } }", StringComparison.Ordinal) + """
         steps:
           - { id: copy, uses: test.effect, with: { units: 2 } }
           - { id: announce, uses: notify, with: { to: [ops@acme.test], message: moving } }

@@ -39,6 +39,7 @@ internal sealed partial class PlanBuilder(JsonObject json, SourceMap map, string
         Imap = Endpoint(Obj(server["imap"]), tls: 993, plain: 143),
         Pop3 = Endpoint(Obj(server["pop3"]), tls: 995, plain: 110),
         Smtp = Endpoint(Obj(server["smtp"]), tls: 465, plain: 25, starttls: 587),
+        SmtpLogin = Obj(Obj(server["smtp"])?["login"]) is { } login ? Credential(login, PlanPath.Key(PlanPath.Key(PlanPath.Key("servers", name), "smtp"), "login")) : null,
         MaxConnections = (int)(Long(server["max_connections"]) ?? 8),
     };
 

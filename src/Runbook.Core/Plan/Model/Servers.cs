@@ -7,6 +7,11 @@ public sealed record ServerDefinition
     public Endpoint? Imap { get; init; }
     public Endpoint? Pop3 { get; init; }
     public Endpoint? Smtp { get; init; }
+    /// <summary>
+    /// <c>smtp.login</c>: the mailbox Runbook's own mail (notify, notifications) is submitted as. Without it, only a
+    /// sender that is a plan account can send, with that account's new login; nothing falls back to another account.
+    /// </summary>
+    public Credential? SmtpLogin { get; init; }
     /// <summary>Per-server cap on simultaneous connections.</summary>
     public int MaxConnections { get; init; } = 8;
 }

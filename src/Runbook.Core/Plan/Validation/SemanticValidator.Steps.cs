@@ -87,6 +87,7 @@ internal sealed partial class SemanticValidator
                 if (template == "message" && with["message"] is null)
                     ErrorAtKey(PlanPath.Key(path, "with"), "missing required key 'message' (or template: announcement | client_settings)");
                 if (template == "client_settings") CheckSelector(with["accounts"], PlanPath.Key(PlanPath.Key(path, "with"), "accounts"), path);
+                if (HasEndpoint("new", "smtp")) CheckNotifySender(with, path);
                 break;
         }
     }

@@ -128,6 +128,8 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
         }
         if (ids.Count > 0 && !HasEndpoint("new", "smtp"))
             ErrorAtKey("notifications", "notifications are sent through servers.new.smtp, which is not defined");
+        else
+            CheckNotificationSenders();
     }
 
     private static bool IsLoopback(string host) =>

@@ -63,6 +63,13 @@ internal sealed partial class AccountBackup(IMailConnector mail, StepContext con
                 await manifests[i].SaveAsync(parameters.Targets[i].AccountRoot(account.Email), cancellationToken);
             }
 
+            for (var i = 0; i < manifests.Count; i++)
+            {
+                // The report shows what each target holds, not only what this (incremental) run added.
+                result.Targets[i].HeldMessages = manifests[i].Folders.Sum(f => f.Messages.Count);
+                result.Targets[i].HeldBytes = manifests[i].Folders.Sum(f => f.Messages.Sum(m => m.Size));
+            }
+
             result.ServerCounts = work.ToDictionary(w => w.Folder.FullName, w => w.Manifests[0].ServerCount, StringComparer.Ordinal);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -34,4 +34,12 @@ internal sealed record TargetResult(string Id, string Root, string Format)
     public long WrittenBytes { get; set; }
     /// <summary>What this run wrote (<see cref="Adapters.Backup.BackupVerifier.Key"/>): the step's verification re-reads these.</summary>
     public HashSet<string> WrittenKeys { get; } = new(StringComparer.Ordinal);
+    /// <summary>What the target's manifest holds after this run (messages gone from the server included: they are kept).</summary>
+    public int HeldMessages { get; set; }
+    public long HeldBytes { get; set; }
+    /// <summary>Null when not verified (<c>backup.verify: false</c>); otherwise what the step's verification found.</summary>
+    public BackupCheckResult? Verification { get; set; }
 }
+
+/// <summary>One target's verification in a backup run: how many messages were re-read in full, and every problem found.</summary>
+internal sealed record BackupCheckResult(int Reread, IReadOnlyList<string> Problems);

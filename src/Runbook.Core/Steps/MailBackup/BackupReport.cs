@@ -62,6 +62,14 @@ internal static class BackupReport
             ["targets"] = new JsonArray([.. r.Targets.Select(t => (JsonNode)new JsonObject
             {
                 ["id"] = t.Id, ["format"] = t.Format, ["messages"] = t.Written, ["bytes"] = t.WrittenBytes,
+                ["held_messages"] = t.HeldMessages, ["held_bytes"] = t.HeldBytes,
+                ["verified"] = t.Verification is { Problems.Count: 0 },
+                ["verification"] = t.Verification is not { } v ? null : new JsonObject
+                {
+                    ["reread"] = v.Reread,
+                    ["problems"] = v.Problems.Count,
+                    ["listed"] = new JsonArray([.. v.Problems.Take(20).Select(p => (JsonNode)p)]),
+                },
             })]),
         })]),
         ["messages"] = results.Sum(r => r.Targets.Sum(t => t.Written)),

@@ -58,11 +58,13 @@ internal sealed class MailBackupStep(IMailConnector mail) : IStepKind
                     // length, so a scheduled run over an unchanged mailbox stays cheap (`runbook backup verify` re-reads all).
                     var check = await BackupVerifier.VerifyAsync(target, result.Account, result.ServerCounts, cancellationToken, written.WrittenKeys);
                     result.VerifyProblems.AddRange(check.Problems.Select(p => $"{target.Id}: {p}"));
+                    written.Verification = new BackupCheckResult(check.Messages, check.Problems);
                 }
             }
 
             await context.State.SetAccountOutcomeAsync(result.Account, BackupReport.Failure(result), cancellationToken);
-            if (result.Targets.Sum(t => t.Written) > 0 || result.Failed)
+            // A verified run is journaled even when it wrote nothing: the report shows when each backup was last checked.
+            if (result.Targets.Sum(t => t.Written) > 0 || result.Failed || (parameters.Verify && result.Error is null))
             {
                 await context.State.RecordAsync(BackupReport.Journal(result), BackupReport.Outputs([result], parameters.Verify), cancellationToken);
             }

@@ -14,29 +14,23 @@ internal sealed record NotifyRetry(int Attempts = 3, TimeSpan? Backoff = null)
 }
 
 /// <summary>
-/// Sends through <c>servers.new.smtp</c>, logged in as the plan account whose address is the sender (else the first
-/// account): the plan holds no separate SMTP credential, and a mailbox on the new server may submit mail there.
+/// Sends through <c>servers.new.smtp</c>, logged in as <see cref="NotificationSender"/> decides (<c>smtp.login</c>,
+/// else the sender's own plan account); tries again with a doubling backoff on the engine's sleeper.
 /// </summary>
 internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvider time, NotifyRetry retry, ISleeper? sleeper = null)
 {
     // The engine's sleeper when there is one, so a test clock that the engine advances also ends the backoff.
     private readonly ISleeper _sleeper = sleeper ?? new TimeProviderSleeper(time);
 
-    /// <summary>The sender address: the rule's or step's own, else the first account's.</summary>
-    public static string? Sender(RunbookPlan plan, string? configured) => configured ?? plan.Accounts.FirstOrDefault()?.Email;
+    /// <summary>The clock mail is dated with (the engine's).</summary>
+    public TimeProvider Time => time;
 
     /// <summary>Null when sent; otherwise why not, after every attempt (never a secret).</summary>
-    public async Task<string?> SendAsync(RunbookPlan plan, ISecretResolver secrets, MimeMessage message, string from, CancellationToken cancellationToken)
+    public async Task<string?> SendAsync(RunbookPlan plan, ISecretResolver secrets, MimeMessage message, NotificationSender sender, CancellationToken cancellationToken)
     {
         if (!plan.Servers.TryGetValue("new", out var server) || server.Smtp is not { } smtp)
         {
             return "servers.new.smtp is not defined";
-        }
-
-        var account = plan.Accounts.FirstOrDefault(a => string.Equals(a.Email, from, StringComparison.OrdinalIgnoreCase)) ?? plan.Accounts.FirstOrDefault();
-        if (account is null)
-        {
-            return "no account to log in to servers.new.smtp with";
         }
 
         var endpoint = new MailEndpoint(server.Name, smtp) { ConnectTimeout = TimeSpan.FromSeconds(15) };
@@ -45,7 +39,7 @@ internal sealed class NotificationDelivery(IMailSubmitter submitter, TimeProvide
         {
             try
             {
-                var login = new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken));
+                var login = new MailLogin(sender.Login.User, await secrets.ResolveAsync(sender.Login.Password, cancellationToken));
                 await submitter.SubmitAsync(endpoint, login, message, cancellationToken);
                 return null;
             }

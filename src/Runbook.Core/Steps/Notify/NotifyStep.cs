@@ -40,7 +40,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var delivery = new NotificationDelivery(submitter, context.Time, retry);
+        var delivery = new NotificationDelivery(submitter, context.Time, retry, context.Sleeper);
         var sent = 0;
         var problems = new List<string>();
         var from = From(context);
@@ -102,7 +102,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             foreach (var account in AccountSelection.Select(plan, context.Step).Where(a => !context.SettledAccounts.Contains(a.Email)))
             {
                 var rendered = NotificationTemplates.Render(template, language, NotificationModel.ClientSettings(plan, context.Step, account, language, now));
-                yield return (account.Email, account.Email, NotificationMail.Build(rendered, from, [account.Email], TimeZoneInfo.ConvertTime(now, zone)));
+                yield return (account.Email, account.Email, NotificationMail.Build(rendered, from.From, [account.Email], TimeZoneInfo.ConvertTime(now, zone)));
             }
 
             yield break;
@@ -115,12 +115,12 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             ? NotificationModel.Announcement(plan, context.Step, language, zone, now)
             : NotificationModel.Common(plan, language, now, NotificationModel.Text(context.Step, "message"));
         model["step"] = context.Step.Description ?? context.Step.Id;
-        yield return (string.Join(",", to), null, NotificationMail.Build(NotificationTemplates.Render(template, language, model), from, to, TimeZoneInfo.ConvertTime(now, zone)));
+        yield return (string.Join(",", to), null, NotificationMail.Build(NotificationTemplates.Render(template, language, model), from.From, to, TimeZoneInfo.ConvertTime(now, zone)));
     }
 
     private static string Template(StepContext context) => NotificationModel.Text(context.Step, "template") ?? "message";
 
-    private static string From(StepContext context) =>
-        NotificationDelivery.Sender(context.Plan, NotificationModel.Text(context.Step, "from") ?? context.Plan.Notifications.FirstOrDefault(n => n.From is not null)?.From)
-        ?? throw new StepFailedException("notify needs a sender: with.from, a notification's from, or an account", retryable: false);
+    private static NotificationSender From(StepContext context) =>
+        NotificationSender.Resolve(context.Plan, NotificationModel.Text(context.Step, "from") ?? context.Plan.Notifications.FirstOrDefault(n => n.From is not null)?.From, out var problem)
+        ?? throw new StepFailedException($"notify: {problem}", retryable: false);
 }

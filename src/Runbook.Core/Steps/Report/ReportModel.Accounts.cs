@@ -85,7 +85,7 @@ internal sealed partial class ReportModel
     }
 
     /// <summary>Errors (what still needs a person) and warnings (what went wrong and recovered, or is weaker than it should be).</summary>
-    private JsonArray Problems(IReadOnlyDictionary<string, StepRecord> steps, IReadOnlyList<JournalEntry> journal, IReadOnlyList<StepAccountRecord> stepAccounts, IReadOnlyList<MessageException> exceptions)
+    private JsonArray Problems(IReadOnlyDictionary<string, StepRecord> steps, IReadOnlyList<JournalEntry> journal, IReadOnlyList<StepAccountRecord> stepAccounts, IReadOnlyList<MessageException> exceptions, IReadOnlyList<Notify.OutboxEntry> unsent)
     {
         var result = new JsonArray();
         void Add(string level, string? step, string? account, string message) =>
@@ -104,6 +104,12 @@ internal sealed partial class ReportModel
         foreach (var e in exceptions.Where(e => e.Open))
         {
             Add("error", e.StepId, e.Account, $"{e.Kind.ToString().ToLowerInvariant()}: {e.SourceFolder} {e.SourceId}: {e.Reason}");
+        }
+
+        // Event mail kept in the outbox: the move is fine, but someone has not been told yet.
+        foreach (var u in unsent)
+        {
+            Add("warning", null, null, $"notification {u.Rule} ({u.Event}) not sent yet, kept since {Time(u.KeptAt)}: \"{u.Subject}\" to {string.Join(", ", u.To)}; sent at the next apply");
         }
 
         // A failure the step later recovered from still belongs in the customer's trail.

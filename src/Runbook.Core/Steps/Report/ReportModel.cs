@@ -30,6 +30,7 @@ internal sealed partial class ReportModel(RunbookPlan plan, IStateStore? store, 
         }
 
         var planHash = store is null ? null : await store.GetMetaAsync("plan_hash", cancellationToken);
+        var unsent = string.IsNullOrEmpty(statePath) ? [] : Notify.NotificationOutbox.List(statePath);
         var accounts = await AccountsAsync(exceptions, stepAccounts, cancellationToken);
         var stepRows = new JsonArray([.. plan.Steps.Select(s => (JsonNode)Step(s, steps.GetValueOrDefault(s.Id), approvals.Find(a => a.StepId == s.Id), stepAccounts))]);
         var now = time.GetUtcNow();
@@ -54,8 +55,16 @@ internal sealed partial class ReportModel(RunbookPlan plan, IStateStore? store, 
                 ["seq"] = e.Seq, ["at"] = Time(e.At), ["step"] = e.StepId, ["event"] = e.Event, ["message"] = e.Message,
             })]),
             ["accounts"] = accounts,
+            ["dns"] = await ReportDns.BuildAsync(plan, store, steps, journal, Time, cancellationToken),
+            ["verification"] = ReportVerification.Build(plan, steps, journal, Time),
+            ["backups"] = ReportBackups.Build(plan, steps, journal, Time),
             ["approvals"] = new JsonArray([.. approvals.Select(a => (JsonNode)new JsonObject { ["step"] = a.StepId, ["by"] = a.ApprovedBy, ["at"] = Time(a.ApprovedAt) })]),
-            ["problems"] = Problems(steps, journal, stepAccounts, exceptions),
+            ["notifications_unsent"] = new JsonArray([.. unsent.Select(u => (JsonNode)new JsonObject
+            {
+                ["rule"] = u.Rule, ["event"] = u.Event, ["kept_at"] = Time(u.KeptAt), ["subject"] = u.Subject,
+                ["to"] = string.Join(", ", u.To), ["file"] = Path.GetFileName(u.File),
+            })]),
+            ["problems"] = Problems(steps, journal, stepAccounts, exceptions, unsent),
             ["insecure"] = Insecure(),
         };
     }

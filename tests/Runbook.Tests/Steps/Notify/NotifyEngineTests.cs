@@ -23,7 +23,7 @@ public sealed class NotifyEngineTests
         }, harness.Observer);
         var options = new ApplyOptions { StatePath = harness.StatePath };
         var servers = NotifyTestPlans.Plan([]).Servers;
-        var with = new JsonObject { ["template"] = "client_settings", ["language"] = "ja" };
+        var with = new JsonObject { ["template"] = "client_settings", ["language"] = "ja", ["from"] = "alice@acme.test" };
         var first = harness.NewPlan().AccountList(("alice@acme.test", "alice")).Step("tell", "notify", change: s => s with { With = with }).Build() with { Servers = servers };
         var second = harness.NewPlan().AccountList(("alice@acme.test", "alice"), ("bob@acme.test", "bob")).Step("tell", "notify", change: s => s with { With = (JsonObject)with.DeepClone() }).Build() with { Servers = servers };
 

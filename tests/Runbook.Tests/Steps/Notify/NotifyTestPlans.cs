@@ -50,11 +50,13 @@ internal static class NotifyTestPlans
         Steps = [],
     };
 
-    public static StepContext Context(RunbookPlan plan, JsonObject with, FakeStepState state, TimeProvider time, bool dryRun = false, string? statePath = null) => new()
+    public static StepContext Context(RunbookPlan plan, JsonObject with, FakeStepState state, TimeProvider time, bool dryRun = false, string? statePath = null, ISleeper? sleeper = null) => new()
     {
         Plan = plan,
-        Step = new StepDefinition { Id = "tell", Uses = "notify", With = with },
+        // A plan account sends as itself (no servers.new.smtp.login here): the first account, named explicitly.
+        Step = new StepDefinition { Id = "tell", Uses = "notify", With = WithSender(plan, with) },
         Time = time,
+        Sleeper = sleeper ?? new TimeProviderSleeper(time),
         State = dryRun ? state.ReadOnly() : state,
         Secrets = new FixedSecret(),
         Progress = new Progress<StepProgress>(),
@@ -65,6 +67,16 @@ internal static class NotifyTestPlans
     };
 
     public static FakeTimeProvider Clock() => new(Now);
+
+    private static JsonObject WithSender(RunbookPlan plan, JsonObject with)
+    {
+        if (!with.ContainsKey("from") && plan.Accounts.Count > 0)
+        {
+            with["from"] = plan.Accounts[0].Email;
+        }
+
+        return with;
+    }
 
     internal sealed class FixedSecret(string value = Password) : ISecretResolver
     {

@@ -49,7 +49,7 @@ public sealed class NotifyUnreachableTests
         {
             Servers = NotifyTestPlans.Plan([], ClosedPort()).Servers,
             Accounts = NotifyTestPlans.Plan(["alice@acme.test"]).Accounts,
-            Notifications = [new NotificationDefinition { Id = "ops", To = ["ops@acme.test"], On = ["done", "failed"], Language = "ja" }],
+            Notifications = [new NotificationDefinition { Id = "ops", To = ["ops@acme.test"], From = "alice@acme.test", On = ["done", "failed"], Language = "ja" }],
         };
 
         var result = await runner.ApplyAsync(plan, new ApplyOptions { StatePath = harness.StatePath }, CancellationToken.None);

@@ -15,9 +15,11 @@ internal sealed class ReportFixture : IDisposable
     public const string Hostile = "<script>alert('x')</script> Q4 & \"numbers\"";
     public static readonly DateTimeOffset Now = new(2026, 12, 5, 13, 0, 0, TimeSpan.Zero);
 
-    public ReportFixture(int accounts, string language = "en", string? report = null)
+    /// <param name="evidence">Adds a verify step (never applied) whose evidence the seed journals, naming a missing message with the hostile subject.</param>
+    public ReportFixture(int accounts, string language = "en", string? report = null, bool evidence = false)
     {
         Accounts = accounts;
+        _evidence = evidence;
         var csv = new StringBuilder("email,old_user,old_password,new_user,new_password,groups\n");
         for (var i = 0; i < accounts; i++)
         {
@@ -30,9 +32,12 @@ internal sealed class ReportFixture : IDisposable
             steps:
               - { id: copy, uses: test.effect, with: { units: 2 } }
               - { id: report, uses: report }
+            {{(evidence ? "  - { id: verify, uses: verify, with: { send_receive: false, mx: false } }" : "")}}
             """, Now);
         File.WriteAllText(Path.Combine(Harness.Directory, "accounts.csv"), csv.ToString());
     }
+
+    private readonly bool _evidence;
 
     public int Accounts { get; }
     public CliHarness Harness { get; }
@@ -41,7 +46,7 @@ internal sealed class ReportFixture : IDisposable
     /// <summary>Applies the plan, then adds three messages per account to the ledger (2 copied, 1 already there), and the exceptions.</summary>
     public async Task SeedAsync()
     {
-        var (code, output) = await Harness.RunAsync("apply", Harness.PlanPath);
+        var (code, output) = _evidence ? await Harness.RunAsync("apply", Harness.PlanPath, "--step", "copy") : await Harness.RunAsync("apply", Harness.PlanPath);
         Assert.True(code == 0, output);
         Harness.Time.Advance(TimeSpan.FromMinutes(5));
         await using var store = await Runbook.Adapters.State.StateStore.OpenAsync(Harness.StatePath, Harness.Time, CancellationToken.None);
@@ -58,7 +63,26 @@ internal sealed class ReportFixture : IDisposable
         await store.AcceptExceptionAsync(MessageException.IdOf("user0@acme.test", "INBOX", 7, "4"), "Yuki Tanaka", "the customer's archive tool rewrote it", CancellationToken.None);
         await store.AppendJournalAsync("copy", "effect", $"appended 1 message to user0@acme.test/INBOX: {Hostile}", new JsonObject(), CancellationToken.None);
         await store.ApproveAsync("report", "any", "Yuki Tanaka", CancellationToken.None);
+        if (_evidence)
+        {
+            await store.AppendJournalAsync("verify", "effect", "verify every_message: FAILED", EveryMessageVerdict(), CancellationToken.None);
+        }
     }
+
+    /// <summary>The shape <c>RuleResult.ToJson</c> journals for every_message: one account short by one message.</summary>
+    private static JsonObject EveryMessageVerdict() => new()
+    {
+        ["rule"] = "every_message", ["passed"] = false, ["summary"] = "2 of 3 old messages found on the new server byte for byte; 1 missing",
+        ["accounts"] = new JsonArray(new JsonObject
+        {
+            ["account"] = "user0@acme.test", ["compared"] = "content, flags, keywords, INTERNALDATE", ["source_messages"] = 3, ["matched"] = 2,
+            ["missing"] = new JsonObject
+            {
+                ["count"] = 1,
+                ["listed"] = new JsonArray(new JsonObject { ["folder"] = "INBOX", ["uid"] = "3", ["date"] = "2026-12-01T00:00:00Z", ["from"] = "a@acme.test", ["subject"] = Hostile, ["size"] = 1208 }),
+            },
+        }),
+    };
 
     private static LedgerEntry Entry(int i, string folder, string id, LedgerHow how, long size) => new()
     {

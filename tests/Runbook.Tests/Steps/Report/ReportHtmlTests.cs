@@ -11,7 +11,7 @@ public sealed partial class ReportHtmlTests(ITestOutputHelper output)
     [Fact]
     public async Task Given_a_real_state_When_the_HTML_report_opens_in_headless_chromium_Then_there_is_no_console_error_and_the_numbers_are_in_the_DOM()
     {
-        using var f = new ReportFixture(accounts: 3);
+        using var f = new ReportFixture(accounts: 3, evidence: true);
         await f.SeedAsync();
 
         var (code, text) = await f.ReportAsync();
@@ -29,6 +29,11 @@ public sealed partial class ReportHtmlTests(ITestOutputHelper output)
         Assert.Contains("<td>user2@acme.test</td><td class=\"num\">3</td><td class=\"num\">3,500</td>", dom, StringComparison.Ordinal);
         Assert.Contains("<rect class=\"bar-run\"", dom, StringComparison.Ordinal);
         Assert.Contains("lab certificate", dom, StringComparison.Ordinal);
+        Assert.Contains("<h2>Verification, rule by rule</h2>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>user0@acme.test</td><td>content, flags, keywords, INTERNALDATE</td><td class=\"num\">3</td><td class=\"num\">2</td><td class=\"failed\">FAILED</td><td>missing 1</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"failed\">missing</td><td>INBOX</td><td>3</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<h2>Backups and their verification</h2>", dom, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
         Assert.True(new FileInfo(png).Length > 10_000, "the screenshot is written and not blank");
         output.WriteLine($"screenshot: {png}");
     }
@@ -36,12 +41,16 @@ public sealed partial class ReportHtmlTests(ITestOutputHelper output)
     [Fact]
     public async Task Given_a_hostile_subject_in_the_state_When_rendered_Then_it_stays_text_in_HTML_and_Markdown()
     {
-        using var f = new ReportFixture(accounts: 1);
+        using var f = new ReportFixture(accounts: 1, evidence: true);
         await f.SeedAsync();
 
         var (code, text) = await f.ReportAsync();
         Assert.True(code == 0, text);
         var html = await File.ReadAllTextAsync(f.ReportBase + ".html");
+        var markdown = await File.ReadAllTextAsync(f.ReportBase + ".md");
+        // The subject named by verify's evidence, in the table of messages verify listed.
+        Assert.Contains("<td>a@acme.test</td><td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Q4 &amp; &quot;numbers&quot;</td>", html, StringComparison.Ordinal);
+        Assert.Contains("| a@acme.test | &lt;script&gt;alert('x')&lt;/script&gt; Q4 & \"numbers\" |", markdown, StringComparison.Ordinal);
         var (dom, console) = await HeadlessChromium.DumpDomAsync(f.ReportBase + ".html");
 
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
