@@ -6,12 +6,17 @@ namespace Runbook.Steps.MailBackup;
 /// <summary>How a backup run is told: one summary line, a line per account and target, outputs and journal entries.</summary>
 internal static class BackupReport
 {
+    /// <summary>Counts files written (a message kept in two targets counts twice), and says how they split over the targets.</summary>
     public static string Summary(IReadOnlyList<AccountBackupResult> results, bool dryRun)
     {
-        var messages = results.Sum(r => r.Targets.Sum(t => dryRun ? t.Planned : t.Written));
+        var perTarget = results.SelectMany(r => r.Targets).GroupBy(t => t.Id, StringComparer.Ordinal)
+            .Select(g => (Id: g.Key, Messages: g.Sum(t => dryRun ? t.Planned : t.Written))).ToList();
+        var messages = perTarget.Sum(t => t.Messages);
         var bytes = results.Sum(r => r.Targets.Sum(t => dryRun ? t.PlannedBytes : t.WrittenBytes));
-        var targets = results.SelectMany(r => r.Targets.Select(t => t.Id)).Distinct().Count();
-        return $"{(dryRun ? "write" : "wrote")} {messages} messages ({MigrationReport.Bytes(bytes)}) of {results.Count} account(s) to {targets} target(s)";
+        var split = perTarget.Select(t => t.Messages).Distinct().Count() <= 1
+            ? $"{perTarget.FirstOrDefault().Messages} in each of {perTarget.Count} target(s)"
+            : string.Join(", ", perTarget.Select(t => $"{t.Id} {t.Messages}"));
+        return $"{(dryRun ? "write" : "wrote")} {messages} message files ({MigrationReport.Bytes(bytes)}) of {results.Count} account(s): {split}";
     }
 
     public static IReadOnlyList<string> Details(IReadOnlyList<AccountBackupResult> results, bool dryRun)

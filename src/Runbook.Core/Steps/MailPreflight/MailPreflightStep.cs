@@ -52,6 +52,7 @@ internal sealed class MailPreflightStep(IMailConnector mail) : IStepKind
                 ["accounts"] = checks.Count,
                 ["source_messages"] = checks.Sum(c => c.SourceMessages),
                 ["source_bytes"] = checks.Sum(c => c.SourceBytes),
+                ["summary"] = $"{checks.Count} account(s) ready: {Mail.MigrationReport.Count(checks.Sum(c => c.SourceMessages))} messages ({Mail.MigrationReport.Bytes(checks.Sum(c => c.SourceBytes))}) on the old server",
             });
         }
 

@@ -85,7 +85,7 @@ internal sealed class NotifyStep(IMailSubmitter submitter, NotifyRetry retry) : 
             }
         }
 
-        return StepOutcome.Succeeded(new JsonObject { ["sent"] = sent });
+        return StepOutcome.Succeeded(new JsonObject { ["sent"] = sent, ["summary"] = $"sent {sent} message(s)" });
     }
 
     /// <summary>Each message keyed by its recipient(s): one per account for client settings, one for the rest.</summary>

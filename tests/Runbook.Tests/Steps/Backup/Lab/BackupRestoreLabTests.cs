@@ -48,7 +48,7 @@ public sealed class BackupRestoreLabTests(LabFixture fixture)
         Assert.Equal(0, (await RunbookProcess.RunAsync(plan.Folder, "reset", plan.PlanPath, "backup")).ExitCode);
         var (again, againOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "backup");
         Assert.True(again == 0, againOutput);
-        Assert.Contains("wrote 0 messages", againOutput, StringComparison.Ordinal);
+        Assert.Contains("wrote 0 message files", againOutput, StringComparison.Ordinal);
 
         // Restore from the mbox copy into the (empty) account on the new server: bytes, flags, keywords, dates.
         var (restore, restoreOutput) = await RunbookProcess.RunAsync(plan.Folder, "apply", plan.PlanPath, "--step", "restore");
