@@ -10,12 +10,18 @@ internal sealed class AccountLedger
 {
     private readonly ICopyLedger _store;
     private readonly Dictionary<(string Folder, uint Validity, string Id), LedgerEntry> _entries = [];
+    private readonly Dictionary<string, FolderState> _folders = new(StringComparer.Ordinal);
     private readonly object _lock = new();
 
-    private AccountLedger(ICopyLedger store, string account, IEnumerable<LedgerEntry> entries)
+    private AccountLedger(ICopyLedger store, string account, IEnumerable<LedgerEntry> entries, IEnumerable<FolderState> folders)
     {
         _store = store;
         Account = account;
+        foreach (var folder in folders)
+        {
+            _folders[folder.SourceFolder] = folder;
+        }
+
         foreach (var entry in entries)
         {
             _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
@@ -30,7 +36,14 @@ internal sealed class AccountLedger
     public bool WasEmpty { get; }
 
     public static async Task<AccountLedger> LoadAsync(ICopyLedger store, string account, CancellationToken cancellationToken) =>
-        new(store, account, await store.ReadAsync(account, cancellationToken));
+        new(store, account, await store.ReadAsync(account, cancellationToken), await store.ReadFolderStatesAsync(account, cancellationToken));
+
+    /// <summary>What the last completed pass saw of <paramref name="sourceFolder"/>, or null (never completed, or the state was deleted).</summary>
+    public FolderState? Remembered(string sourceFolder) => _folders.GetValueOrDefault(sourceFolder);
+
+    /// <summary>Remembers what this pass saw of the folders it completed, in one transaction at the end of the account's pass.</summary>
+    public Task RememberAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken) =>
+        states.Count == 0 ? Task.CompletedTask : _store.RecordFolderStatesAsync(states, cancellationToken);
 
     public LedgerEntry? Find(string folder, uint uidValidity, string sourceId)
     {
