@@ -4,7 +4,8 @@ namespace Runbook.Steps.Mail;
 
 /// <summary>
 /// One account's copy ledger during a pass: what each source message (folder, UIDVALIDITY, id) became on the new
-/// server, and so which destination copies are spoken for. Reads once; every write goes to the state first.
+/// server, and so which destination copies are spoken for. Reads once, and only when a folder has to be read: a pass
+/// that finds every folder unchanged never loads the account's entries. Every write goes to the state first.
 /// </summary>
 internal sealed class AccountLedger
 {
@@ -13,7 +14,9 @@ internal sealed class AccountLedger
     private readonly Dictionary<string, FolderState> _folders = new(StringComparer.Ordinal);
     private readonly object _lock = new();
 
-    private AccountLedger(ICopyLedger store, string account, IEnumerable<LedgerEntry> entries, IEnumerable<FolderState> folders)
+    private Task? _loading;
+
+    private AccountLedger(ICopyLedger store, string account, IEnumerable<FolderState> folders)
     {
         _store = store;
         Account = account;
@@ -21,22 +24,42 @@ internal sealed class AccountLedger
         {
             _folders[folder.SourceFolder] = folder;
         }
-
-        foreach (var entry in entries)
-        {
-            _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
-        }
-
-        WasEmpty = _entries.Count == 0;
     }
 
     public string Account { get; }
 
-    /// <summary>True when nothing was known about the account before this pass (first copy, or the state was deleted).</summary>
-    public bool WasEmpty { get; }
+    /// <summary>
+    /// True when nothing was known about the account before this pass (first copy, or the state was deleted). A pass
+    /// that never loaded the entries found every folder as a completed pass left it, so the account was known.
+    /// </summary>
+    public bool WasEmpty { get; private set; }
 
+    /// <summary>Reads the account's folder states; the entries wait for <see cref="EnsureLoadedAsync"/>.</summary>
     public static async Task<AccountLedger> LoadAsync(ICopyLedger store, string account, CancellationToken cancellationToken) =>
-        new(store, account, await store.ReadAsync(account, cancellationToken), await store.ReadFolderStatesAsync(account, cancellationToken));
+        new(store, account, await store.ReadFolderStatesAsync(account, cancellationToken));
+
+    /// <summary>Reads the account's entries once (before the first <see cref="Find"/>, <see cref="Claimed"/> or <see cref="RecordAsync"/>).</summary>
+    public Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _loading is { IsFaulted: false, IsCanceled: false } ? _loading : _loading = LoadEntriesAsync(cancellationToken);
+        }
+    }
+
+    private async Task LoadEntriesAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _store.ReadAsync(Account, cancellationToken);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            }
+
+            WasEmpty = _entries.Count == 0;
+        }
+    }
 
     /// <summary>What the last completed pass saw of <paramref name="sourceFolder"/>, or null (never completed, or the state was deleted).</summary>
     public FolderState? Remembered(string sourceFolder) => _folders.GetValueOrDefault(sourceFolder);
@@ -78,6 +101,7 @@ internal sealed class AccountLedger
             return;
         }
 
+        await EnsureLoadedAsync(cancellationToken);
         await _store.RecordAsync(entries, cancellationToken);
         lock (_lock)
         {

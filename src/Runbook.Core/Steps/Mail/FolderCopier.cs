@@ -60,6 +60,7 @@ internal sealed partial class FolderCopier(
             return Unchanged(routes);
         }
 
+        await ledger.EnsureLoadedAsync(cancellationToken);
         var index = await session.Destination.IndexAsync(destination, cancellationToken);
         var target = new Target(destination, index?.UidValidity ?? 0, index?.Messages.Select(m => m.Uid).ToHashSet() ?? []);
         var units = new List<Unit>();
