@@ -2,7 +2,8 @@
 # Times the pass that finds nothing new, for one account of the lab (not a test; figures go to README.md "Measured").
 #   bench/noop-bench.sh OLD_USER NEW_USER [RUNS] [RUNBOOK_DLL]
 # Copies OLD_USER's mailbox on the old lab server to NEW_USER on the new one with mail.migrate (first run), then runs
-# RUNS no-op passes (reset migrate, apply), each under /usr/bin/time -v: wall time, peak RSS, and the pass's summary.
+# RUNS no-op passes (reset migrate, apply), each under /usr/bin/time -v: wall time, the step's own time (journal),
+# peak RSS, and the pass's summary.
 # RUNBOOK_DLL: another build of runbook.dll (e.g. one of main) to compare; default this tree's Release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,16 @@ pass() { # LABEL
   local wall rss
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
-  printf '%-10s wall %8s  peak RSS %4d MB  %s\n' "$1" "$wall" $((rss / 1024)) "$(grep -o 'copied [0-9,]* messages.*' "$work/out.txt" | tail -1)"
+  # The step's own time, from the journal (started → done): the rest of the wall time is runtime start, plan and state.
+  step=$(python3 - "$work/plan.runbook.db" <<'PY'
+import sqlite3, sys
+from datetime import datetime
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT at FROM journal WHERE step_id = 'migrate' AND event IN ('started', 'done') ORDER BY seq DESC LIMIT 2").fetchall()
+print(f"{(datetime.fromisoformat(rows[0][0]) - datetime.fromisoformat(rows[1][0])).total_seconds():.2f} s")
+PY
+)
+  printf '%-10s wall %8s  step %6s  peak RSS %4d MB  %s\n' "$1" "$wall" "$step" $((rss / 1024)) "$(grep -o 'copied [0-9,]* messages.*' "$work/out.txt" | tail -1)"
 }
 
 [ -f "$work/plan.runbook.db" ] || pass "first run"
