@@ -178,4 +178,22 @@ public sealed class FastPassTests
         Assert.All(dry.Folders, f => Assert.True(f.Unchanged));
         Assert.Equal(writes, harness.Ledger.FolderStateWrites);
     }
+
+    [Fact]
+    public async Task Given_mail_arriving_between_the_status_and_the_listing_When_the_pass_completes_Then_the_folder_is_not_remembered_and_the_next_pass_reads_it_again()
+    {
+        using var harness = new CopyHarness();
+        var (old, @new) = Seed(harness);
+        old.OnNextListing = folder => folder.Add("Subject: racing\r\n\r\nr", "racing@x");
+
+        var first = await harness.RunAsync();
+
+        Assert.Equal(6, first.Folders.Where(f => f.Source == "INBOX").Sum(f => f.Copied));
+        Assert.DoesNotContain(harness.Ledger.FolderStates, s => s.SourceFolder == "INBOX");
+        Assert.Contains(harness.Ledger.FolderStates, s => s.SourceFolder == "INBOX.Projects");
+        var second = await harness.RunAsync();
+        Assert.Equal((false, 6, 0), (second.Folders.Single(f => f.Source == "INBOX").Unchanged, second.Folders.Single(f => f.Source == "INBOX").Present, second.Folders.Sum(f => f.Copied)));
+        Assert.True((await harness.RunAsync()).Folders.Single(f => f.Source == "INBOX").Unchanged);
+        CopyHarness.AssertEachOnce(old.Folders["INBOX"], @new.Folders["INBOX"]);
+    }
 }

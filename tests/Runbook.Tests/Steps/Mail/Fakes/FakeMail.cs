@@ -87,6 +87,9 @@ internal sealed class FakeServer(string prefix, char separator)
     /// <summary>Whether STATUS reports HIGHESTMODSEQ (CONDSTORE); without it every pass scans in full.</summary>
     public bool CondStore { get; set; } = true;
 
+    /// <summary>Runs once when a folder is next listed: mail that arrives between a pass's STATUS and its listing.</summary>
+    public Action<FakeFolder>? OnNextListing { get; set; }
+
     /// <summary>Folders whose listing never answers (a stuck server), to prove the per-folder timeout.</summary>
     public HashSet<string> Hanging { get; } = [];
 

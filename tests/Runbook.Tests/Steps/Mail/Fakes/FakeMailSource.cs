@@ -30,6 +30,12 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         }
 
         var f = server.Folders[folder];
+        if (server.OnNextListing is { } arrive)
+        {
+            server.OnNextListing = null;
+            arrive(f);
+        }
+
         return new FolderIndex(pop3 ? 0 : f.UidValidity, [.. f.Messages.Select(m => FakeServer.ToSource(m, pop3)).Select(m => new MessageRef(m.SourceId, m.Uid))]);
     }
 
