@@ -165,6 +165,8 @@ mbsync_config() { # NAME PAIRS
   local user n=0
   while read -r user; do
     n=$((n + 1))
+    # Patterns excludes Junk: the new server creates it (special-use), the old one has no such folder, and mbsync
+    # would fail the channel trying to open it on the far side.
     cat <<CFG
 IMAPAccount old$n
 Host 127.0.0.1
@@ -221,9 +223,12 @@ mbsync_passes() { # SCENARIO PAIRS CONCURRENCY [delta]
     add_delta_mail "$pairs" "$((round * 2 + 1))"
     timed "$scenario" mbsync delta 10 - $(mbsync_run "$scenario" "$3")
   fi
-  rm -rf "$work/mbsync-$scenario"
-  timed "$scenario" mbsync state-deleted - - $(mbsync_run "$scenario" "$3")
-  check "$scenario" mbsync state-deleted "$pairs"
+  # A second full copy (mbsync copies everything again): measured in the first round only, to keep the bench short.
+  if [ "$round" = 1 ]; then
+    rm -rf "$work/mbsync-$scenario"
+    timed "$scenario" mbsync state-deleted - - $(mbsync_run "$scenario" "$3")
+    check "$scenario" mbsync state-deleted "$pairs"
+  fi
 }
 
 # The floor: a plain fetch/MULTIAPPEND loop (tests/Runbook.Lab/Bench/FloorCopy.cs) that checks and remembers nothing.

@@ -85,13 +85,13 @@ def fmt(v, pattern="{}"):
     return "–" if v is None else pattern.format(v)
 
 
-header = ["scenario", "tool", "pass", "messages", "MB", "wall (median)", "range", "msg/s", "MB/s", "peak RSS",
+header = ["scenario", "tool", "pass", "runs", "messages", "MB", "wall (median)", "range", "msg/s", "MB/s", "peak RSS",
           "exact", "Runbook/peer", "Runbook/floor"]
 lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
 for r in rows:
     failed = "" if all(rc == 0 for rc in r["exitCodes"]) else " (exit " + ",".join(map(str, sorted(set(r["exitCodes"])))) + ")"
     lines.append("| " + " | ".join([
-        r["scenario"], r["tool"], LABEL[r["pass"]] + failed,
+        r["scenario"], r["tool"], LABEL[r["pass"]] + failed, str(r["runs"]),
         fmt(r["messages"], "{:,.0f}"), fmt(r["bytes"] and r["bytes"] / 1048576, "{:,.0f}"),
         f"{r['wallSeconds']:.2f} s", f"{r['wallMin']:.2f}–{r['wallMax']:.2f}",
         fmt(r["messagesPerSecond"], "{:,}"), fmt(r["mbPerSecond"]), f"{r['peakRssMb']} MB", r["exact"],
