@@ -10,7 +10,7 @@ using Runbook.Lab.Corpus;
 //   seed --profile small|bench|many [--account EMAIL]... [--seed N] [--huge] [--inbox-only] [--manifest FILE]
 //        without --account: one new account (small), four (bench) or one (many)
 //   add --account EMAIL --count N [--folder PATH] [--seed N]      new mail on the old server, e.g. for a delta pass
-//   floor --pairs FILE [--concurrency N]      the benchmark's floor copy (bench/bench.sh); prints messages, bytes
+//   floor --pairs FILE [--concurrency N] [--tls]   the benchmark's floor copy (bench/bench.sh); prints messages, bytes
 //   compare --pairs FILE [--concurrency N]    byte-for-byte check of the new server against the old (JSON)
 const string Usage = "usage: seed|add|floor|compare ... (see tests/Runbook.Lab/Program.cs)";
 if (args.Length == 0)
@@ -40,7 +40,7 @@ switch (args[0])
         }
     case "floor":
         {
-            var result = await new FloorCopy(lab).RunAsync(AccountPair.ReadFile(Value("--pairs", "")), Number("--concurrency", 1), cancel.Token);
+            var result = await new FloorCopy(lab, args.Contains("--tls")).RunAsync(AccountPair.ReadFile(Value("--pairs", "")), Number("--concurrency", 1), cancel.Token);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Messages} messages, {result.Bytes} bytes"));
             return 0;
         }

@@ -9,9 +9,10 @@ internal sealed record FloorResult(int Messages, long Bytes);
 /// The benchmark's floor: the plainest fast copy of every folder of each account from the old lab server to the new
 /// one. Per account one connection fetches (FETCH BODY.PEEK[] in batches of 200) while a second one appends the
 /// previous batches (MULTIAPPEND with LITERAL+); accounts run <c>concurrency</c> at a time. It checks nothing,
-/// remembers nothing and retries nothing, so no migrator that does those things can beat it.
+/// remembers nothing and retries nothing, so no migrator that does those things can beat it. With <c>tls</c> both
+/// sides use IMAPS (the lab CA trusted).
 /// </summary>
-internal sealed class FloorCopy(LabEnvironment lab)
+internal sealed class FloorCopy(LabEnvironment lab, bool tls = false)
 {
     private const int FetchBatch = 200;
     private const int AppendBatch = 100;
@@ -33,8 +34,9 @@ internal sealed class FloorCopy(LabEnvironment lab)
 
     private async Task<(int Count, long Bytes)> CopyAccountAsync(AccountPair pair, CancellationToken cancellationToken)
     {
-        await using var source = await ImapWire.LoginAsync(lab.Old.Imap, pair.Old, lab.Password, cancellationToken);
-        await using var destination = await ImapWire.LoginAsync(lab.New.Imap, pair.New, lab.Password, cancellationToken);
+        var ca = tls ? lab.Ca.File : null;
+        await using var source = await ImapWire.LoginAsync(tls ? lab.Old.Imaps : lab.Old.Imap, pair.Old, lab.Password, cancellationToken, ca);
+        await using var destination = await ImapWire.LoginAsync(tls ? lab.New.Imaps : lab.New.Imap, pair.New, lab.Password, cancellationToken, ca);
         var queue = Channel.CreateBounded<(string Folder, List<WireMessage> Batch)>(4);
         var producer = Task.Run(async () =>
         {

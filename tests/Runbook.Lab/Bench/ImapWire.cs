@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,6 +12,7 @@ internal sealed record ImapResponse(string Text, IReadOnlyList<byte[]> Literals)
 /// The smallest IMAP client the benchmark's floor and byte check need: plain TCP on loopback, LOGIN, commands whose
 /// untagged responses stream to a callback (so a folder's messages never sit in memory at once), and literals read
 /// as exact bytes. No MailKit here on purpose: the floor must not pay for parsing it does not need.
+/// With <c>caFile</c>, the connection is implicit TLS (IMAPS) trusting that CA.
 /// </summary>
 internal sealed class ImapWire : IAsyncDisposable
 {
@@ -18,17 +20,25 @@ internal sealed class ImapWire : IAsyncDisposable
     private readonly BufferedStream stream;
     private int tagCounter;
 
-    private ImapWire(TcpClient tcp)
+    private ImapWire(TcpClient tcp, Stream transport)
     {
         this.tcp = tcp;
-        stream = new BufferedStream(tcp.GetStream(), 1 << 16);
+        stream = new BufferedStream(transport, 1 << 16);
     }
 
-    public static async Task<ImapWire> LoginAsync(LabEndpoint endpoint, string user, string password, CancellationToken cancellationToken)
+    public static async Task<ImapWire> LoginAsync(LabEndpoint endpoint, string user, string password, CancellationToken cancellationToken,
+        string? caFile = null)
     {
         var tcp = new TcpClient { NoDelay = true };
         await tcp.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken);
-        var wire = new ImapWire(tcp);
+        Stream transport = tcp.GetStream();
+        if (caFile is not null)
+        {
+            var tls = new SslStream(transport, false, LabTls.TrustingCa(caFile));
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = endpoint.Host }, cancellationToken);
+            transport = tls;
+        }
+        var wire = new ImapWire(tcp, transport);
         await wire.ReadResponseAsync(cancellationToken); // greeting
         await wire.CommandAsync($"LOGIN {Quote(user)} {Quote(password)}", null, cancellationToken);
         return wire;
