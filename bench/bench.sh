@@ -101,7 +101,7 @@ add_delta_mail() { # PAIRS SEED
   local i=0 n user added=0 bytes=0 out
   while read -r user && [ $i -lt 8 ]; do
     n=$(( i < 2 ? 2 : 1 ))
-    out=$("${labtool[@]}" add --account "$user" --count $n --seed $(($2 * 100 + i)))
+    out=$("${labtool[@]}" add --account "$user" --count $n --seed $(( (started % 100000) * 100 + $2 * 10 + i )))
     added=$((added + $(sed -E 's/.*added ([0-9]+) messages.*/\1/' <<<"$out")))
     bytes=$((bytes + $(sed -E 's/.*, ([0-9]+) bytes.*/\1/' <<<"$out")))
     i=$((i + 1))
