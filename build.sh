@@ -3,6 +3,7 @@
 #   ./build.sh test        install what is missing, build, run every test (unit and lab integration)
 #   ./build.sh demo        run the demo migration end to end on the local lab
 #   ./build.sh lab up|down start or stop the local lab (real mail and DNS servers on 127.0.0.1)
+#   ./build.sh bench       Runbook against mbsync and a floor on the lab; one table (docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -47,5 +48,6 @@ case "${1:-}" in
   build) shift; build "$@" ;;
   demo) shift; [ -x demo/demo.sh ] || die "the demo is not written yet"; exec demo/demo.sh "$@" ;;
   lab) shift; exec lab/lab.sh "$@" ;;
+  bench) shift; ensure_dotnet; exec bench/bench.sh "$@" ;;
   *) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
 esac

@@ -7,6 +7,16 @@ internal sealed partial class CorpusGenerator
     public static readonly IReadOnlyList<string> Folders =
         ["INBOX", "Sent", "Drafts", "Trash", "Spam", "送信済み", "取引先", "取引先/2024", "Archive", "Archive/2019"];
 
+    /// <summary>The 15 folders of the <c>many</c> profile, parents before children.</summary>
+    public static readonly IReadOnlyList<string> ManyFolders =
+        [.. Folders, "Projects", "Projects/Alpha", "Receipts", "Newsletters", "Family"];
+
+    /// <summary>Messages per account in the <c>many</c> profile.</summary>
+    public const int ManyMessagesPerAccount = 20;
+
+    /// <summary>The folders an account of this profile holds.</summary>
+    public static IReadOnlyList<string> FoldersOf(CorpusProfile profile) => profile == CorpusProfile.Many ? ManyFolders : Folders;
+
     private static readonly string[] Keywords = ["$Forwarded", "$Label1", "Project-X", "$MDNSent"];
     private static readonly DateTimeOffset Oldest = new(2014, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -32,6 +42,12 @@ internal sealed partial class CorpusGenerator
 
     public IReadOnlyList<CorpusMessage> Generate()
     {
+        if (options.Profile == CorpusProfile.Many)
+        {
+            // Round robin, so every folder holds mail (the per-folder cost is what this profile measures).
+            var many = Enumerable.Range(0, ManyMessagesPerAccount).Select(i => Ordinary(ManyFolders[i % ManyFolders.Count])).ToList();
+            return options.InboxOnly ? [.. many.Select(m => m with { Folder = "INBOX" })] : many;
+        }
         var messages = new List<CorpusMessage>(Oddities());
         var large = options.Profile == CorpusProfile.Small ? new[] { 1_500_000, 3_000_000 } : [1_000_000, 2_000_000, 4_000_000];
         messages.AddRange(large.Select((size, i) => Attachment(i == 0 ? "INBOX" : "取引先/2024", "multi-mb", size)));

@@ -15,7 +15,7 @@ internal sealed class CorpusSeeder(LabEnvironment lab)
         await client.AuthenticateAsync(account, lab.Password, cancellationToken);
         var maildir = lab.Old.MaildirOf(account);
         var folders = new List<ManifestFolder>();
-        foreach (var path in options.InboxOnly ? ["INBOX"] : CorpusGenerator.Folders)
+        foreach (var path in options.InboxOnly ? ["INBOX"] : CorpusGenerator.FoldersOf(options.Profile))
         {
             var folder = await EnsureEmptyFolderAsync(client, path, cancellationToken);
             var directory = FolderDirectory(maildir, path);

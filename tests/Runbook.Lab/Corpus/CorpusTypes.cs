@@ -1,7 +1,9 @@
 namespace Runbook.Lab.Corpus;
 
-/// <summary><c>small</c>: tens of messages covering every oddity (tests); <c>bench</c>: ~2,500 per account (benchmarks).</summary>
-internal enum CorpusProfile { Small, Bench }
+/// <summary><c>small</c>: tens of messages covering every oddity (tests); <c>bench</c>: ~2,500 per account (benchmarks);
+/// <c>many</c>: 20 ordinary messages spread over 15 folders, the shape of most mailboxes in a hosting move (bench/bench.sh
+/// seeds 200 of them).</summary>
+internal enum CorpusProfile { Small, Bench, Many }
 
 /// <summary>What to generate. <see cref="IncludeHuge"/> adds the 30 MB message (slow to migrate, so opt-in);
 /// <see cref="InboxOnly"/> puts everything in INBOX: the same mail as a POP3 account sees it.</summary>
