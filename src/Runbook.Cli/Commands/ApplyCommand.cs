@@ -59,6 +59,7 @@ internal static class ApplyCommand
     private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, ApplyOptions options, string? state, bool json, CancellationToken cancellationToken)
     {
         var plan = await engine.LoadAsync(path, console, cancellationToken);
+        engine = engine.ForPlan(plan);
         options = options with { StatePath = EngineCli.StatePath(plan, state), Command = $"runbook apply {path}" };
         if (json)
         {

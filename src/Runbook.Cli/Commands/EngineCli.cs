@@ -22,6 +22,21 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
     public static EngineCli Production(TimeProvider time) => new(time, ProductionKinds(time));
 
     /// <summary>
+    /// The engine for this plan: its <c>state.backend</c> decides where the state lives. The PostgreSQL connection
+    /// string is resolved from its secret reference only when the state is opened. <paramref name="workers"/>: many
+    /// applies share the state (no exclusive apply lock).
+    /// </summary>
+    public EngineCli ForPlan(RunbookPlan plan, bool workers = false) => plan.State.Backend switch
+    {
+        StateBackendKind.Postgres => this with
+        {
+            State = new Runbook.Adapters.State.Postgres.PostgresStateBackend(
+                ct => Secrets(plan).ResolveAsync(plan.State.Connection ?? throw new UsageException("state.connection is not set"), ct), workers),
+        },
+        _ => this,
+    };
+
+    /// <summary>
     /// The built-in step kinds over the real adapters: MailKit and raw IMAP/POP3 for mail, MailKit SMTP for
     /// notifications and verify's round trip, DnsClient and ARSoft for DNS, Scriban for reports, SQLite for the state.
     /// </summary>

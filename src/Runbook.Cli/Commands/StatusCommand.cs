@@ -33,7 +33,7 @@ internal static class StatusCommand
     {
         var plan = await engine.LoadAsync(path, console, cancellationToken);
         var statePath = EngineCli.StatePath(plan, state);
-        await using var store = await StateStore.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
+        await using var store = await engine.ForPlan(plan).State.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
         var records = store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
         var approvals = new Dictionary<string, ApprovalRecord>(StringComparer.Ordinal);
         foreach (var step in plan.Steps)
