@@ -1,5 +1,6 @@
 using Npgsql;
 using Runbook.Engine;
+using Runbook.Engine.Workers;
 using Runbook.Errors;
 
 namespace Runbook.Adapters.State.Postgres;
@@ -10,7 +11,7 @@ namespace Runbook.Adapters.State.Postgres;
 /// advisory lock for its lifetime (one apply at a time, as with SQLite); workers share the state and coordinate
 /// through row claims instead. The state path is ignored: the connection names the database.
 /// </summary>
-internal sealed class PostgresStateBackend(Func<CancellationToken, ValueTask<string>> connectionString, bool workers = false) : IStateBackend
+internal sealed class PostgresStateBackend(Func<CancellationToken, ValueTask<string>> connectionString, bool workers = false) : IWorkerStateBackend
 {
     private const long ApplyLockKey = 0x52756e626f6f6c; // one below the migration lock's key
 
@@ -31,6 +32,9 @@ internal sealed class PostgresStateBackend(Func<CancellationToken, ValueTask<str
             throw;
         }
     }
+
+    public async Task<IWorkQueue> OpenWorkQueueAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
+        await PostgresWorkQueue.OpenAsync(await connectionString(cancellationToken), workerId, lease, cancellationToken);
 
     public async Task<IStateStore?> OpenReadOnlyAsync(string path, TimeProvider time, CancellationToken cancellationToken)
     {
