@@ -72,6 +72,18 @@ public sealed class PostgresStateCliTests
         Assert.DoesNotContain("s3cret", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_sqlite_state_When_applied_as_a_worker_Then_it_is_a_usage_error_and_nothing_runs()
+    {
+        using var h = new CliHarness(TestPlans.EngineHeader + "steps:\n  - { id: backup, uses: test.effect, with: { units: 2 } }\n", Now);
+
+        var (code, output) = await h.RunAsync("apply", h.PlanPath, "--worker");
+
+        Assert.Equal(64, code);
+        Assert.Contains("backend: postgres", output, StringComparison.Ordinal);
+        Assert.Equal(0, h.Destination.TotalWrites);
+    }
+
     /// <summary>Each test its own variable: tests run in parallel in one process.</summary>
     private static string Variable(string value)
     {

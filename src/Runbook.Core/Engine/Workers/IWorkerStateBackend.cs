@@ -5,6 +5,9 @@ internal interface IWorkerStateBackend : IStateBackend
 {
     /// <summary>Opens the shared work queue beside the state, for one worker holding its items for <paramref name="lease"/> at a time.</summary>
     Task<IWorkQueue> OpenWorkQueueAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Every work item, for <c>status</c> and the report; reads only.</summary>
+    Task<IReadOnlyList<WorkItem>> ReadWorkAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>How <c>apply --worker</c> splits the work: claims (any worker takes any account) or a static shard.</summary>

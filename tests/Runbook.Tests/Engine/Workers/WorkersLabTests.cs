@@ -35,6 +35,12 @@ public sealed class WorkersLabTests(LabFixture fixture)
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
         await setup.AssertAsync(fixture);
         Assert.True(await setup.CountAsync("SELECT COUNT(*) FROM journal WHERE event = 'takeover'") >= 1, "no worker took over the killed worker's account");
+        var (code, status) = await RunbookProcess.RunAsync(setup.Plan.Folder, "status", setup.Plan.PlanPath);
+        Assert.True(code == 0, status);
+        Assert.Contains($"migrate: {Accounts} done", status, StringComparison.Ordinal);
+        Assert.Contains("switch-mx: 1 done", status, StringComparison.Ordinal);
+        Assert.Contains($"{setup.Logins[0].User}", status, StringComparison.Ordinal);
+        Assert.Contains("state postgres (file:pg.txt)", status, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,6 +36,9 @@ internal sealed class PostgresStateBackend(Func<CancellationToken, ValueTask<str
     public async Task<IWorkQueue> OpenWorkQueueAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
         await PostgresWorkQueue.OpenAsync(await connectionString(cancellationToken), workerId, lease, cancellationToken);
 
+    public async Task<IReadOnlyList<WorkItem>> ReadWorkAsync(CancellationToken cancellationToken) =>
+        await PostgresWorkQueue.ReadAsync(await connectionString(cancellationToken), cancellationToken);
+
     public async Task<IStateStore?> OpenReadOnlyAsync(string path, TimeProvider time, CancellationToken cancellationToken)
     {
         var connection = await connectionString(cancellationToken);

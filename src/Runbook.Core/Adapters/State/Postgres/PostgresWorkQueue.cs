@@ -46,6 +46,17 @@ internal sealed class PostgresWorkQueue : IWorkQueue
         }
     }
 
+    /// <summary>Every item, for <c>status</c>: read only, and empty where no worker ever ran (no table is created).</summary>
+    public static async Task<IReadOnlyList<WorkItem>> ReadAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var queue = new PostgresWorkQueue(await PostgresConnector.OpenAsync(connectionString, cancellationToken), "status", TimeSpan.Zero);
+        await using (queue)
+        {
+            var exists = await queue.QueryAsync("SELECT to_regclass('work_items') IS NOT NULL", r => r.GetBoolean(0), [], cancellationToken);
+            return exists[0] ? await queue.ListAsync(null, cancellationToken) : [];
+        }
+    }
+
     public async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
         await ExecuteAsync($"SELECT pg_advisory_lock({TableLockKey})", [], cancellationToken);
