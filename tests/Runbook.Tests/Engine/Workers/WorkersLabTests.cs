@@ -66,6 +66,7 @@ public sealed class WorkersLabTests(LabFixture fixture)
         var plan = new LabPlan(lab, [.. logins.Select(l => l.User)], $$"""
               - { id: migrate, uses: mail.migrate, with: { batch_size: 3 } }
               - { id: switch-mx, uses: dns.switch_mx }
+              - { id: report, uses: report }
             dns:
               zone: {{zone.Domain.TrimEnd('.')}}
               authoritative: [{ name: ns1, host: {{dns.Authoritative.Host}}, port: {{dns.Authoritative.Port}} }]
@@ -97,6 +98,10 @@ public sealed class WorkersLabTests(LabFixture fixture)
             Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM journal WHERE step_id = 'switch-mx' AND event = 'started'"));
             Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM journal WHERE step_id = 'migrate' AND event = 'done'"));
             Assert.Equal(Accounts, await CountAsync("SELECT COUNT(*) FROM step_accounts WHERE step_id = 'migrate' AND status = 'done'"));
+            Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM journal WHERE step_id = 'report' AND event = 'done'"));
+            // The report step, run by one worker, reads the shared state: every account's copies, not "no state".
+            var report = await File.ReadAllTextAsync(Path.Combine(Plan.Folder, "plan.report.html"));
+            Assert.DoesNotContain("Nothing applied yet", report, StringComparison.Ordinal);
         }
 
         public async Task<long> CountAsync(string sql)
