@@ -33,6 +33,15 @@ public sealed class PostgresStateCliTests
             Assert.Equal(5, h.Destination.TotalWrites);
             Assert.Equal(["acme.yaml"], Directory.GetFiles(h.Directory).Select(Path.GetFileName));
             Assert.Contains("done", status.Output, StringComparison.Ordinal);
+
+            var log = await h.RunAsync("log", h.PlanPath, "--json");
+            var reset = await h.RunAsync("reset", h.PlanPath, "verify");
+            var third = await h.RunAsync("apply", h.PlanPath);
+            Assert.Equal((0, 0, 0), (log.ExitCode, reset.ExitCode, third.ExitCode));
+            Assert.Contains("\"event\": \"done\"", log.Output, StringComparison.Ordinal);
+            Assert.Contains("1 step(s) ran, 1 already done", third.Output, StringComparison.Ordinal); // the reset reached PostgreSQL
+            Assert.Contains("\"event\": \"reset\"", (await h.RunAsync("log", h.PlanPath, "--json")).Output, StringComparison.Ordinal);
+            Assert.Equal(["acme.yaml"], Directory.GetFiles(h.Directory).Select(Path.GetFileName));
         }
         finally
         {
