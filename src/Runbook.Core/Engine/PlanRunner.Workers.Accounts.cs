@@ -30,6 +30,12 @@ internal sealed partial class PlanRunner
             return hold.Blocked ? new ApplyResult.Failed(step.Id, hold.Reason, Retryable: false) : new ApplyResult.Waiting(step.Id, hold.Until, hold.Reason);
         }
 
+        if (all.Count == 0)
+        {
+            // No account selected: nothing to share out, and nothing any worker would ever finish.
+            return await FinishAccountsAsync(run, step, key, [], cancellationToken);
+        }
+
         await run.Queue.SeedAsync(key, all, cancellationToken);
         if (await run.Queue.OnceAsync(key, "#started", cancellationToken))
         {
