@@ -29,6 +29,8 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
 
         public Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken) => inner.IndexAsync(path, cancellationToken);
 
+        public Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) => inner.GetStatusAsync(path, cancellationToken);
+
         public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
             inner.DescribeAsync(path, uids, cancellationToken);
 

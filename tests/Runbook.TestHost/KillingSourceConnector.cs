@@ -33,6 +33,11 @@ internal sealed class KillingSourceConnector(IMailConnector inner, KillPoints po
 
         public Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken) => inner.IndexAsync(folder, cancellationToken);
 
+        public Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken) => inner.GetFolderStatusAsync(folder, cancellationToken);
+
+        public Task<FolderIndex> IndexChangesAsync(string folder, uint uidNext, ulong? changedSince, CancellationToken cancellationToken) =>
+            inner.IndexChangesAsync(folder, uidNext, changedSince, cancellationToken);
+
         public Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken) =>
             inner.DescribeAsync(folder, messages, cancellationToken);
 

@@ -48,4 +48,11 @@ internal interface ICopyLedger
 
     /// <summary>Every exception of the account, open or not.</summary>
     Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>What the last completed pass saw of each source folder of the account. Default: nothing, so every pass scans in full.</summary>
+    Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FolderState>>([]);
+
+    /// <summary>Remembers folder states (one account's, after its pass) in one transaction, replacing older ones of the same folders.</summary>
+    Task RecordFolderStatesAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -51,6 +51,12 @@ internal sealed class EngineStepState(IStateStore? store, string stepId, bool re
     async Task<IReadOnlyList<MessageException>> ICopyLedger.ReadExceptionsAsync(string account, CancellationToken cancellationToken) =>
         store is null ? [] : await store.ReadExceptionsAsync(account, cancellationToken);
 
+    async Task<IReadOnlyList<FolderState>> ICopyLedger.ReadFolderStatesAsync(string account, CancellationToken cancellationToken) =>
+        store is null ? [] : await store.ReadFolderStatesAsync(account, cancellationToken);
+
+    Task ICopyLedger.RecordFolderStatesAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken) =>
+        Writable().WriteFolderStatesAsync(stepId, states, cancellationToken);
+
     private IStateStore Writable() =>
         readOnly || store is null
             ? throw new DryRunWriteException($"step {stepId} tried to write state during a dry run")

@@ -31,6 +31,8 @@ internal interface IStateStore : IAsyncDisposable
 
     Task<IReadOnlyList<LedgerEntry>> ReadLedgerAsync(string account, CancellationToken cancellationToken);
     Task WriteLedgerAsync(string stepId, IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
+    Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken);
+    Task WriteFolderStatesAsync(string stepId, IReadOnlyList<FolderState> states, CancellationToken cancellationToken);
 
     Task WriteExceptionsAsync(string stepId, IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken);
     /// <summary>The exceptions of one account, or of every account when <paramref name="account"/> is null.</summary>

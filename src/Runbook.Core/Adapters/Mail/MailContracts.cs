@@ -34,6 +34,9 @@ internal sealed record MessageRef(string SourceId, uint Uid);
 /// <summary>Every message of a folder, cheaply (IMAP <c>UID SEARCH ALL</c>, POP3 <c>UIDL</c>), with the folder's UIDVALIDITY (0 for POP3).</summary>
 internal sealed record FolderIndex(uint UidValidity, IReadOnlyList<MessageRef> Messages);
 
+/// <summary>A folder's STATUS: UIDVALIDITY, UIDNEXT, MESSAGES, and CONDSTORE's HIGHESTMODSEQ (null when the server has no CONDSTORE).</summary>
+internal sealed record FolderStatus(uint UidValidity, uint UidNext, int Messages, ulong? HighestModSeq);
+
 /// <summary>A folder's identity and size on the source.</summary>
 internal sealed record SourceFolderStatus(string FullName, uint UidValidity, int Count, long Bytes);
 
@@ -46,6 +49,16 @@ internal interface IMailSource : IAsyncDisposable
 
     /// <summary>Every message's id, without headers: what a pass that finds nothing new costs.</summary>
     Task<FolderIndex> IndexAsync(string folder, CancellationToken cancellationToken);
+
+    /// <summary>The folder's STATUS without opening it, or null when the protocol has none (POP3): such a folder is always scanned in full.</summary>
+    Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken) => Task.FromResult<FolderStatus?>(null);
+
+    /// <summary>
+    /// The messages with a UID of at least <paramref name="uidNext"/>, and, given <paramref name="changedSince"/>, those
+    /// below it whose flags changed since that mod-sequence (CONDSTORE). Default: every message (always correct, never fast).
+    /// </summary>
+    Task<FolderIndex> IndexChangesAsync(string folder, uint uidNext, ulong? changedSince, CancellationToken cancellationToken) =>
+        IndexAsync(folder, cancellationToken);
 
     /// <summary>Size, flags, keywords, INTERNALDATE and identity of the given messages (gone ones are left out), in one round trip where the protocol allows.</summary>
     Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken);
@@ -110,6 +123,15 @@ internal interface IMailDestination : IAsyncDisposable
     Task EnsureFolderAsync(string path, CancellationToken cancellationToken);
     /// <summary>The folder's UIDVALIDITY and UIDs (<c>UID SEARCH ALL</c>), or null when the folder does not exist.</summary>
     Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The folder's UIDVALIDITY, UIDNEXT and MESSAGES (STATUS, without listing it; no mod-sequence), or null when the
+    /// folder does not exist. Default: from the index, with the highest UID plus one standing in for UIDNEXT.
+    /// </summary>
+    async Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) =>
+        await IndexAsync(path, cancellationToken) is { } index
+            ? new FolderStatus(index.UidValidity, index.Messages.Count == 0 ? 1 : index.Messages.Max(m => m.Uid) + 1, index.Messages.Count, null)
+            : null;
 
     /// <summary>Identities of the given messages (gone ones are left out).</summary>
     Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken);

@@ -48,6 +48,16 @@ internal sealed partial class StateStore
             accepted_by TEXT, accepted_at TEXT, accept_reason TEXT);
         CREATE INDEX message_exceptions_account ON message_exceptions (account);
         """,
+        // 4: per account and source folder, what the last completed pass saw (STATUS before listing), so a pass skips
+        // a folder that did not change and reads only UIDs above uidnext in one that grew. Belongs to the account, like the ledger.
+        """
+        CREATE TABLE folder_states (
+            account TEXT NOT NULL, source_folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, messages INTEGER NOT NULL, highest_modseq INTEGER,
+            destination_folder TEXT NOT NULL, destination_uidvalidity INTEGER NOT NULL, destination_uidnext INTEGER NOT NULL,
+            destination_messages INTEGER NOT NULL, present INTEGER NOT NULL, deleted INTEGER NOT NULL, step_id TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (account, source_folder));
+        """,
     ];
 
     /// <summary>SQLite, one file per plan. Declared after <see cref="Migrations"/>: static fields initialise in text order.</summary>

@@ -4,33 +4,69 @@ namespace Runbook.Steps.Mail;
 
 /// <summary>
 /// One account's copy ledger during a pass: what each source message (folder, UIDVALIDITY, id) became on the new
-/// server, and so which destination copies are spoken for. Reads once; every write goes to the state first.
+/// server, and so which destination copies are spoken for. Reads once, and only when a folder has to be read: a pass
+/// that finds every folder unchanged never loads the account's entries. Every write goes to the state first.
 /// </summary>
 internal sealed class AccountLedger
 {
     private readonly ICopyLedger _store;
     private readonly Dictionary<(string Folder, uint Validity, string Id), LedgerEntry> _entries = [];
+    private readonly Dictionary<string, FolderState> _folders = new(StringComparer.Ordinal);
     private readonly object _lock = new();
 
-    private AccountLedger(ICopyLedger store, string account, IEnumerable<LedgerEntry> entries)
+    private Task? _loading;
+
+    private AccountLedger(ICopyLedger store, string account, IEnumerable<FolderState> folders)
     {
         _store = store;
         Account = account;
-        foreach (var entry in entries)
+        foreach (var folder in folders)
         {
-            _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            _folders[folder.SourceFolder] = folder;
         }
-
-        WasEmpty = _entries.Count == 0;
     }
 
     public string Account { get; }
 
-    /// <summary>True when nothing was known about the account before this pass (first copy, or the state was deleted).</summary>
-    public bool WasEmpty { get; }
+    /// <summary>
+    /// True when nothing was known about the account before this pass (first copy, or the state was deleted). A pass
+    /// that never loaded the entries found every folder as a completed pass left it, so the account was known.
+    /// </summary>
+    public bool WasEmpty { get; private set; }
 
+    /// <summary>Reads the account's folder states; the entries wait for <see cref="EnsureLoadedAsync"/>.</summary>
     public static async Task<AccountLedger> LoadAsync(ICopyLedger store, string account, CancellationToken cancellationToken) =>
-        new(store, account, await store.ReadAsync(account, cancellationToken));
+        new(store, account, await store.ReadFolderStatesAsync(account, cancellationToken));
+
+    /// <summary>Reads the account's entries once (before the first <see cref="Find"/>, <see cref="Claimed"/> or <see cref="RecordAsync"/>).</summary>
+    public Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _loading is { IsFaulted: false, IsCanceled: false } ? _loading : _loading = LoadEntriesAsync(cancellationToken);
+        }
+    }
+
+    private async Task LoadEntriesAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _store.ReadAsync(Account, cancellationToken);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            }
+
+            WasEmpty = _entries.Count == 0;
+        }
+    }
+
+    /// <summary>What the last completed pass saw of <paramref name="sourceFolder"/>, or null (never completed, or the state was deleted).</summary>
+    public FolderState? Remembered(string sourceFolder) => _folders.GetValueOrDefault(sourceFolder);
+
+    /// <summary>Remembers what this pass saw of the folders it completed, in one transaction at the end of the account's pass.</summary>
+    public Task RememberAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken) =>
+        states.Count == 0 ? Task.CompletedTask : _store.RecordFolderStatesAsync(states, cancellationToken);
 
     public LedgerEntry? Find(string folder, uint uidValidity, string sourceId)
     {
@@ -65,6 +101,7 @@ internal sealed class AccountLedger
             return;
         }
 
+        await EnsureLoadedAsync(cancellationToken);
         await _store.RecordAsync(entries, cancellationToken);
         lock (_lock)
         {

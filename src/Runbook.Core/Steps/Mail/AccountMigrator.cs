@@ -38,6 +38,9 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
             folders.AddRange(await RunUnitAsync(session, copier, unit.Key, routes, existing.Contains(unit.Key), apply, cancellationToken));
         }
 
+        // Only after every unit ran, in one transaction: a pass cut short remembers nothing, and the next one reads again.
+        await ledger.RememberAsync([.. folders.Select(f => f.Seen).OfType<FolderState>()], cancellationToken);
+
         return new AccountResult
         {
             Account = account.Email,

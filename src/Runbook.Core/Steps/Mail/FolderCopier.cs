@@ -26,6 +26,12 @@ internal sealed partial class FolderCopier(
         public int Deleted { get; set; }
         public List<MessageRef> Unknown { get; } = [];
         public List<MessageRef> Recopy { get; } = [];
+        /// <summary>The folder's STATUS taken before it was read: what is remembered once its pass completes (null for POP3).</summary>
+        public FolderStatus? Status { get; init; }
+        /// <summary>Nothing changed since the last completed pass: the counts are that pass's, and nothing is read.</summary>
+        public bool Unchanged { get; init; }
+        /// <summary>What was read matches the STATUS exactly (no mail arrived or left in between), so it may be remembered.</summary>
+        public bool Exact { get; set; } = true;
     }
 
     /// <summary>The destination folder as this pass found it: UIDVALIDITY (0 when it does not exist yet) and UIDs.</summary>
@@ -39,12 +45,30 @@ internal sealed partial class FolderCopier(
             await session.Destination.EnsureFolderAsync(destination, cancellationToken);
         }
 
+        // STATUS before anything is read, so what a completed pass remembers never claims more than it read.
+        var statuses = new Dictionary<FolderRoute, FolderStatus?>();
+        foreach (var route in routes)
+        {
+            statuses[route] = await session.Source.GetFolderStatusAsync(route.Source, cancellationToken);
+        }
+
+        var remembered = routes.Any(r => statuses[r] is not null && ledger.Remembered(r.Source) is not null);
+        var before = remembered && (destinationExists || apply) ? await session.Destination.GetStatusAsync(destination, cancellationToken) : null;
+        var scans = routes.ToDictionary(r => r, r => FolderScan.Decide(ledger.Remembered(r.Source), statuses[r], destination, before, options.RecopyDeleted));
+        if (scans.Values.All(s => s == FolderScanKind.Unchanged))
+        {
+            return Unchanged(routes);
+        }
+
+        await ledger.EnsureLoadedAsync(cancellationToken);
         var index = await session.Destination.IndexAsync(destination, cancellationToken);
         var target = new Target(destination, index?.UidValidity ?? 0, index?.Messages.Select(m => m.Uid).ToHashSet() ?? []);
         var units = new List<Unit>();
         foreach (var route in routes)
         {
-            units.Add(await SortAsync(route, target, cancellationToken));
+            // The destination must still be as its STATUS said: a copy deleted meanwhile is only counted by a full scan.
+            var scan = before is not null && before.UidValidity == target.UidValidity && before.Messages == target.Uids.Count ? scans[route] : FolderScanKind.Full;
+            units.Add(await SortAsync(route, statuses[route], scan, target, cancellationToken));
         }
 
         // Destination copies no ledger entry speaks for: mail that arrived there, a person's moves, copies whose
@@ -63,43 +87,15 @@ internal sealed partial class FolderCopier(
             results.Add(await RunUnitAsync(unit, target, matcher, apply, cancellationToken));
         }
 
-        return results;
-    }
-
-    /// <summary>Lists a source folder's ids and asks the ledger about each.</summary>
-    private async Task<Unit> SortAsync(FolderRoute route, Target target, CancellationToken cancellationToken)
-    {
-        var index = await session.Source.IndexAsync(route.Source, cancellationToken);
-        var unit = new Unit(route, index.UidValidity, index.Messages.Count);
-        foreach (var message in index.Messages)
-        {
-            var entry = ledger.Find(route.Source, index.UidValidity, message.SourceId);
-            if (entry is not { DestinationUid: > 0 } || entry.DestinationFolder != target.Path || entry.DestinationUidValidity != target.UidValidity)
-            {
-                // Never copied, copied without a known UID, routed elsewhere then, or the folder was recreated since.
-                unit.Unknown.Add(message);
-            }
-            else if (target.Uids.Contains(entry.DestinationUid))
-            {
-                unit.Present++;
-            }
-            else if (options.RecopyDeleted)
-            {
-                unit.Recopy.Add(message);
-            }
-            else
-            {
-                unit.Deleted++;
-            }
-        }
-
-        return unit;
+        return apply ? await RememberAsync(units, target, results, cancellationToken) : results;
     }
 
     private async Task<FolderResult> RunUnitAsync(Unit unit, Target target, MessageMatcher matcher, bool apply, CancellationToken cancellationToken)
     {
         var route = unit.Route;
-        var described = await session.Source.DescribeAsync(route.Source, [.. unit.Unknown, .. unit.Recopy], cancellationToken);
+        IReadOnlyList<SourceMessage> described = unit.Unknown.Count + unit.Recopy.Count == 0
+            ? []
+            : await session.Source.DescribeAsync(route.Source, [.. unit.Unknown, .. unit.Recopy], cancellationToken);
         var recopyIds = unit.Recopy.Select(m => m.SourceId).ToHashSet(StringComparer.Ordinal);
         var match = matcher.Match([.. described.Where(m => !recopyIds.Contains(m.SourceId))]);
         List<SourceMessage> missing = [.. match.Missing, .. described.Where(m => recopyIds.Contains(m.SourceId))];
@@ -111,6 +107,7 @@ internal sealed partial class FolderCopier(
             Listed = unit.Listed,
             Present = unit.Present + match.Present.Count,
             Deleted = unit.Deleted,
+            Unchanged = unit.Unchanged,
             Missing = missing.Count,
             MissingBytes = missing.Sum(m => m.Size),
         };

@@ -10,7 +10,8 @@ internal static class MigrationReport
     {
         var folders = results.SelectMany(r => r.Folders).ToList();
         var deleted = folders.Sum(f => f.Deleted);
-        var kept = deleted == 0 ? "" : $", {Count(deleted)} deleted or moved on the new server since copied (not copied again)";
+        var kept = (deleted == 0 ? "" : $", {Count(deleted)} deleted or moved on the new server since copied (not copied again)")
+            + (folders.Count(f => f.Unchanged) is > 0 and var unchanged ? $"; {Count(unchanged)} of {Count(folders.Count)} folders unchanged since the last pass (not read)" : "");
         return dryRun
             ? $"copy {Count(folders.Sum(f => f.Missing))} messages ({Bytes(folders.Sum(f => f.MissingBytes))}) in {folders.Count(f => f.Missing > 0)} folders of {results.Count} accounts{kept}"
             : $"copied {Count(folders.Sum(f => f.Copied))} messages ({Bytes(folders.Sum(f => f.CopiedBytes))}) for {results.Count} accounts; " +
@@ -35,6 +36,7 @@ internal static class MigrationReport
                     : dryRun ? $"{Count(folder.Missing)} to copy ({Bytes(folder.MissingBytes)}), {Count(folder.Present)} already there"
                     : $"{Count(folder.Copied)} copied ({Bytes(folder.CopiedBytes)}), {Count(folder.Present)} already there" + (folder.Rejected > 0 ? $", {folder.Rejected} refused" : "");
                 what += folder.Deleted > 0 ? $", {Count(folder.Deleted)} deleted or moved on the new server (not copied again)" : "";
+                what += folder.Unchanged ? " (unchanged since the last pass, not read)" : "";
                 lines.Add($"  {folder.Source} → {folder.Destination}{how}: {what}");
             }
 

@@ -34,6 +34,10 @@ internal sealed record FolderResult
     public int Repaired { get; init; }
     /// <summary>Copied before (the ledger says so) and since deleted or moved away on the new server by a person: not copied again.</summary>
     public int Deleted { get; init; }
+    /// <summary>The source folder had not changed since the last completed pass: nothing was listed, the counts are that pass's.</summary>
+    public bool Unchanged { get; init; }
+    /// <summary>What to remember of the source folder now that its pass completed (null: nothing, the next pass scans in full).</summary>
+    public Runbook.Engine.FolderState? Seen { get; init; }
     public string? Error { get; init; }
 }
 

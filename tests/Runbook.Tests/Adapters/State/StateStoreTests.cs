@@ -81,4 +81,30 @@ public sealed class StateStoreTests
         Assert.Equal((StepStatus.Done, 1, _time.GetUtcNow(), """{"n":1}"""), (step.Status, step.Attempts, step.FinishedAt!.Value, step.Outputs!.ToJsonString()));
         Assert.Equal(["plan", "started", "done"], (await store.ReadJournalAsync(CancellationToken.None)).Select(e => e.Event));
     }
+
+    [Fact]
+    public async Task Given_folder_states_When_written_twice_and_reopened_Then_the_latest_per_folder_is_read_back_with_a_null_modseq_kept_null()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "s.db");
+        FolderState State(string folder, uint uidNext, ulong? modseq) => new()
+        {
+            Account = "a@x", SourceFolder = folder, UidValidity = 7, UidNext = uidNext, Messages = (int)uidNext - 1, HighestModSeq = modseq,
+            DestinationFolder = "INBOX", DestinationUidValidity = 9, DestinationUidNext = 12, DestinationMessages = 11, Present = 10, Deleted = 1,
+        };
+
+        await using (var store = await StateStore.OpenAsync(path, _time, CancellationToken.None))
+        {
+            await store.WriteFolderStatesAsync("m", [State("INBOX", 5, 40), State("INBOX.Sent", 3, null)], CancellationToken.None);
+            await store.WriteFolderStatesAsync("d", [State("INBOX", 8, ulong.MaxValue >> 1)], CancellationToken.None);
+        }
+
+        await using var reopened = await StateStore.OpenAsync(path, _time, CancellationToken.None);
+        var states = (await reopened.ReadFolderStatesAsync("a@x", CancellationToken.None)).OrderBy(s => s.SourceFolder, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("INBOX", 8u, (ulong?)(ulong.MaxValue >> 1), "d"), ("INBOX.Sent", 3u, null, "m")],
+            states.Select(s => (s.SourceFolder, s.UidNext, s.HighestModSeq, s.StepId)));
+        Assert.Equal(State("INBOX", 8, ulong.MaxValue >> 1) with { StepId = "d", At = _time.GetUtcNow() }, states[0]);
+        Assert.Empty(await reopened.ReadFolderStatesAsync("b@x", CancellationToken.None));
+    }
 }

@@ -90,6 +90,11 @@ internal sealed class FakeStepState(Dictionary<string, string>? checkpoints = nu
             throw new InvalidOperationException("dry run wrote exceptions");
 
         public Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken) => inner.ReadExceptionsAsync(account, cancellationToken);
+
+        public Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken) => inner.ReadFolderStatesAsync(account, cancellationToken);
+
+        public Task RecordFolderStatesAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("dry run wrote folder states");
     }
 
     public Task<string?> GetCheckpointAsync(string key, CancellationToken cancellationToken) => Task.FromResult(Checkpoints.GetValueOrDefault(key));

@@ -66,6 +66,17 @@ internal sealed class ImapMailDestination : IMailDestination
         MailOperation.RunAsync(_endpoint, $"listing messages of {path}", async () =>
             await OpenAsync(path, cancellationToken) is { } folder ? await ImapSourceMapping.IndexAsync(folder, cancellationToken) : null);
 
+    public Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading status of {path}", async () =>
+        {
+            if (await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken) is not { } folder)
+            {
+                return (FolderStatus?)null;
+            }
+            await folder.StatusAsync(StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count, cancellationToken);
+            return new FolderStatus(folder.UidValidity, folder.UidNext?.Id ?? 0, folder.Count, null);
+        });
+
     public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading headers in {path}", async () =>
         {

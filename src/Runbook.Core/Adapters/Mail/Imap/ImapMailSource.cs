@@ -59,6 +59,21 @@ internal sealed class ImapMailSource : IMailSource
         MailOperation.RunAsync(_endpoint, $"listing messages of {folder}", async () =>
             await ImapSourceMapping.IndexAsync(await ExamineAsync(folder, refresh: true, cancellationToken), cancellationToken));
 
+    /// <summary>STATUS (UIDVALIDITY UIDNEXT MESSAGES, and HIGHESTMODSEQ where CONDSTORE is offered): one round trip, no listing.</summary>
+    public Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"reading status of {folder}", async () =>
+        {
+            var target = await _client.GetFolderAsync(folder, cancellationToken);
+            var condstore = _client.Capabilities.HasFlag(ImapCapabilities.CondStore);
+            var items = StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count | (condstore ? StatusItems.HighestModSeq : StatusItems.None);
+            await target.StatusAsync(items, cancellationToken);
+            return (FolderStatus?)new FolderStatus(target.UidValidity, target.UidNext?.Id ?? 0, target.Count, condstore ? target.HighestModSeq : null);
+        });
+
+    public Task<FolderIndex> IndexChangesAsync(string folder, uint uidNext, ulong? changedSince, CancellationToken cancellationToken) =>
+        MailOperation.RunAsync(_endpoint, $"listing new messages of {folder}", async () =>
+            await ImapSourceMapping.IndexChangesAsync(await ExamineAsync(folder, refresh: true, cancellationToken), uidNext, changedSince, cancellationToken));
+
     public Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading headers in {folder}", async () =>
             await ImapSourceMapping.DescribeAsync(await ExamineAsync(folder, refresh: false, cancellationToken), [.. messages.Select(m => m.Uid)], cancellationToken));

@@ -71,6 +71,29 @@ internal static class ImapSourceMapping
     }
 
     /// <summary>
+    /// UIDs at or above <paramref name="uidNext"/> (<c>UID FETCH n:* (UID)</c>; "n:*" also names the last message when
+    /// none is that new, so it is filtered out), and, given a mod-sequence, the UIDs below whose flags changed since
+    /// (<c>UID FETCH 1:n-1 (UID FLAGS) (CHANGEDSINCE m)</c>).
+    /// </summary>
+    public static async Task<FolderIndex> IndexChangesAsync(IMailFolder open, uint uidNext, ulong? changedSince, CancellationToken cancellationToken)
+    {
+        var found = new SortedSet<uint>();
+        if (open.Count > 0)
+        {
+            var fresh = await open.FetchAsync(new UniqueIdRange(open.UidValidity, Math.Max(uidNext, 1), uint.MaxValue), new FetchRequest(MessageSummaryItems.UniqueId), cancellationToken);
+            found.UnionWith(fresh.Select(s => s.UniqueId.Id).Where(id => id >= uidNext));
+            if (changedSince is { } modseq && uidNext > 1)
+            {
+                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags) { ChangedSince = modseq };
+                var changed = await open.FetchAsync(new UniqueIdRange(open.UidValidity, 1, uidNext - 1), request, cancellationToken);
+                found.UnionWith(changed.Select(s => s.UniqueId.Id));
+            }
+        }
+
+        return new FolderIndex(open.UidValidity, [.. found.Select(u => new MessageRef(u.ToString(System.Globalization.CultureInfo.InvariantCulture), u))]);
+    }
+
+    /// <summary>
     /// Describes messages of an open folder in one FETCH. A header block the parser could not read at all (no field
     /// before a broken line) is fetched again raw for that message alone, so its identity still comes from its bytes.
     /// </summary>

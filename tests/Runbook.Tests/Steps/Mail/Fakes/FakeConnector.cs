@@ -58,6 +58,26 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
 internal sealed class FakeLedger : ICopyLedger
 {
     private readonly Dictionary<(string, string, uint, string), LedgerEntry> _entries = [];
+    private readonly Dictionary<(string, string), FolderState> _folders = [];
+
+    public IReadOnlyCollection<FolderState> FolderStates => _folders.Values;
+
+    /// <summary>How many times folder states were written (one transaction per account pass).</summary>
+    public int FolderStateWrites { get; private set; }
+
+    public Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FolderState>>([.. _folders.Values.Where(s => s.Account == account)]);
+
+    public Task RecordFolderStatesAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken)
+    {
+        FolderStateWrites++;
+        foreach (var state in states)
+        {
+            _folders[(state.Account, state.SourceFolder)] = state;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public IReadOnlyCollection<LedgerEntry> Entries => _entries.Values;
 
@@ -90,5 +110,9 @@ internal sealed class FakeLedger : ICopyLedger
     public Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MessageException>>([.. Exceptions.Where(e => e.Account == account)]);
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _folders.Clear();
+    }
 }

@@ -14,6 +14,8 @@ internal sealed record FakeMessage
     public IReadOnlyList<string> Keywords { get; init; } = [];
     public DateTimeOffset? InternalDate { get; init; }
     public string? Uidl { get; init; }
+    /// <summary>CONDSTORE's mod-sequence: raised when the message arrives or its flags change.</summary>
+    public ulong ModSeq { get; init; }
 
     /// <summary>Stands in for the stable-header digest: the first line plays the headers, so bodies may differ.</summary>
     public string Digest => Hex(Encoding.UTF8.GetString(Bytes).Split('\n')[0] + "|" + Bytes.Length);
@@ -29,7 +31,15 @@ internal sealed class FakeFolder(string name, char separator, string? specialUse
     public string? SpecialUse { get; } = specialUse;
     public uint UidValidity { get; set; } = 1;
     public uint NextUid { get; set; } = 1;
+    public ulong HighestModSeq { get; set; } = 1;
     public List<FakeMessage> Messages { get; } = [];
+
+    /// <summary>What a mail client does to a message already there: new flags and keywords, a new mod-sequence.</summary>
+    public void SetFlags(uint uid, IReadOnlyList<string> flags, IReadOnlyList<string>? keywords = null)
+    {
+        var at = Messages.FindIndex(m => m.Uid == uid);
+        Messages[at] = Messages[at] with { Flags = flags, Keywords = keywords ?? Messages[at].Keywords, ModSeq = ++HighestModSeq };
+    }
 
     public FakeMessage Add(string text, string? messageId = null, IReadOnlyList<string>? flags = null,
         IReadOnlyList<string>? keywords = null, DateTimeOffset? date = null, string? uidl = null) =>
@@ -47,6 +57,7 @@ internal sealed class FakeFolder(string name, char separator, string? specialUse
             Keywords = keywords ?? [],
             InternalDate = date ?? new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero),
             Uidl = uidl,
+            ModSeq = ++HighestModSeq,
         };
         Messages.Add(message);
         return message;
@@ -72,6 +83,12 @@ internal sealed class FakeServer(string prefix, char separator)
     public MailNamespace Namespace { get; } = new(prefix, separator);
     public Dictionary<string, FakeFolder> Folders { get; } = new(StringComparer.Ordinal);
     public int Writes { get; set; }
+
+    /// <summary>Whether STATUS reports HIGHESTMODSEQ (CONDSTORE); without it every pass scans in full.</summary>
+    public bool CondStore { get; set; } = true;
+
+    /// <summary>Runs once when a folder is next listed: mail that arrives between a pass's STATUS and its listing.</summary>
+    public Action<FakeFolder>? OnNextListing { get; set; }
 
     /// <summary>Folders whose listing never answers (a stuck server), to prove the per-folder timeout.</summary>
     public HashSet<string> Hanging { get; } = [];

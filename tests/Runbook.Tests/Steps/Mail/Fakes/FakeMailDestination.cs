@@ -31,6 +31,9 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
             ? new FolderIndex(folder.UidValidity, [.. folder.Messages.Select(m => new MessageRef(m.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Uid))])
             : null);
 
+    public Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult(server.Folders.TryGetValue(path, out var folder) ? new FolderStatus(folder.UidValidity, folder.NextUid, folder.Messages.Count, null) : null);
+
     public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
     {
         behaviour.DestinationListings++;

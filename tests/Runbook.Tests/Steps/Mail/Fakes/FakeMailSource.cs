@@ -30,7 +30,30 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         }
 
         var f = server.Folders[folder];
+        if (server.OnNextListing is { } arrive)
+        {
+            server.OnNextListing = null;
+            arrive(f);
+        }
+
         return new FolderIndex(pop3 ? 0 : f.UidValidity, [.. f.Messages.Select(m => FakeServer.ToSource(m, pop3)).Select(m => new MessageRef(m.SourceId, m.Uid))]);
+    }
+
+    /// <summary>Folders asked only for what changed (UIDs from a UIDNEXT on, flags changed since a mod-sequence).</summary>
+    public int ChangeListings { get; private set; }
+
+    public Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken)
+    {
+        var f = server.Folders[folder];
+        return Task.FromResult(pop3 ? null : new FolderStatus(f.UidValidity, f.NextUid, f.Messages.Count, server.CondStore ? f.HighestModSeq : null));
+    }
+
+    public Task<FolderIndex> IndexChangesAsync(string folder, uint uidNext, ulong? changedSince, CancellationToken cancellationToken)
+    {
+        ChangeListings++;
+        var f = server.Folders[folder];
+        var changed = f.Messages.Where(m => m.Uid >= uidNext || (changedSince is { } modseq && m.ModSeq > modseq));
+        return Task.FromResult(new FolderIndex(f.UidValidity, [.. changed.Select(m => new MessageRef(m.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Uid))]));
     }
 
     public Task<IReadOnlyList<SourceMessage>> DescribeAsync(string folder, IReadOnlyList<MessageRef> messages, CancellationToken cancellationToken)
