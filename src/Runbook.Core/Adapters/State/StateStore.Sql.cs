@@ -24,9 +24,10 @@ internal sealed partial class StateStore
             var parameter = command.CreateParameter();
             parameter.ParameterName = _dialect.Parameter(name);
             parameter.Value = value ?? DBNull.Value;
-            if (value is null)
+            if (value is null && sql.Contains($"{name} IS NULL", StringComparison.Ordinal))
             {
-                // Every nullable column is text; PostgreSQL cannot infer the type of an untyped null ("$a IS NULL").
+                // PostgreSQL cannot infer the type of an untyped null compared with nothing ("$a IS NULL OR account = $a");
+                // elsewhere an untyped null takes its column's type.
                 parameter.DbType = DbType.String;
             }
 

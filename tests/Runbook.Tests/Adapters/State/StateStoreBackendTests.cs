@@ -95,6 +95,28 @@ public sealed class StateStoreBackendTests
         Assert.Null(await store.GetCheckpointAsync("b", "k", None));
     }
 
+    [Theory]
+    [MemberData(nameof(StoreBackends.All), MemberType = typeof(StoreBackends))]
+    public async Task Given_folder_states_When_written_twice_Then_the_latest_per_folder_is_read_back_with_a_null_modseq_kept_null(string backend)
+    {
+        await using var opened = await StoreBackends.OpenAsync(backend, _time);
+        var store = opened.Store;
+        FolderState State(string folder, uint uidNext, ulong? modseq) => new()
+        {
+            Account = "a@x", SourceFolder = folder, UidValidity = uint.MaxValue, UidNext = uidNext, Messages = (int)uidNext - 1, HighestModSeq = modseq,
+            DestinationFolder = "INBOX", DestinationUidValidity = 9, DestinationUidNext = 12, DestinationMessages = 11, Present = 10, Deleted = 1,
+        };
+
+        await store.WriteFolderStatesAsync("m", [State("INBOX", 5, 40), State("INBOX.Sent", 3, null)], None);
+        await store.WriteFolderStatesAsync("d", [State("INBOX", 8, ulong.MaxValue >> 1)], None);
+
+        var states = (await store.ReadFolderStatesAsync("a@x", None)).OrderBy(s => s.SourceFolder, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [("INBOX", 8u, (ulong?)(ulong.MaxValue >> 1), "d"), ("INBOX.Sent", 3u, null, "m")],
+            states.Select(s => (s.SourceFolder, s.UidNext, s.HighestModSeq, s.StepId)));
+        Assert.Equal(State("INBOX", 8, ulong.MaxValue >> 1) with { StepId = "d", At = _time.GetUtcNow() }, states[0]);
+    }
+
     [Fact]
     public async Task Given_a_postgres_journal_When_something_tries_to_rewrite_it_Then_postgres_refuses()
     {

@@ -57,7 +57,16 @@ internal static class PostgresMigrations
             accepted_by TEXT, accepted_at TEXT, accept_reason TEXT);
         CREATE INDEX message_exceptions_account ON message_exceptions (account);
         """,
-        // 4 (SQLite 4): the next SQLite migration is mirrored here.
+        // 4 (SQLite 4): per account and source folder, what the last completed pass saw (the fast pass).
+        """
+        CREATE TABLE folder_states (
+            account TEXT NOT NULL, source_folder TEXT NOT NULL,
+            uidvalidity BIGINT NOT NULL, uidnext BIGINT NOT NULL, messages INTEGER NOT NULL, highest_modseq BIGINT,
+            destination_folder TEXT NOT NULL, destination_uidvalidity BIGINT NOT NULL, destination_uidnext BIGINT NOT NULL,
+            destination_messages INTEGER NOT NULL, present INTEGER NOT NULL, deleted INTEGER NOT NULL, step_id TEXT NOT NULL, at TEXT NOT NULL,
+            PRIMARY KEY (account, source_folder));
+        """,
+        // 5 (SQLite 5): the next SQLite migration is mirrored here.
     ];
 
     /// <summary>
