@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Runbook lab: real Dovecot (old, new), Cyrus IMAP, Postfix (new MX, old MX) and BIND (authoritative, resolver)
-# on 127.0.0.1.
+# The Runbook lab: real Dovecot (old, new), Cyrus IMAP, Postfix (new MX, old MX), BIND (authoritative, resolver)
+# and PostgreSQL (lab/postgres.sh) on 127.0.0.1.
 #   lab/lab.sh up      install missing packages, start every server, wait until each answers, write .lab/lab.json
 #   lab/lab.sh down    stop every server this lab started, by PID, and check that no listener is left
 #   lab/lab.sh status  say which servers run; exit 0 only when all of them do
@@ -16,8 +16,9 @@ log() { echo "lab: $*" >&2; }
 PACKAGES=(dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix bind9 bind9-dnsutils openssl sasl2-bin
   chromium fonts-noto-cjk)  # the last two: the report tests open the HTML report in a headless browser
 # Stop order: each Postfix before its Dovecot (the new one's smtpd processes hold the new Dovecot's auth socket).
-SERVERS=(postfix postfix-old dovecot-new dovecot-old cyrus named-resolver named-auth)
+SERVERS=(postfix postfix-old dovecot-new dovecot-old cyrus named-resolver named-auth postgres)
 . "$here/cyrus.sh"
+. "$here/postgres.sh"
 
 install_missing() {
   local missing=() p
@@ -134,7 +135,7 @@ start_fresh() {
   rm -f "$LAB/lab.json" "$(ports_env)"
   mkdir -p "$LAB/logs" "$LAB/pids"
   local p
-  read -r -a p <<<"$(tool ports 13)"
+  read -r -a p <<<"$(tool ports 14)"
   cat >"$(ports_env)" <<ENV
 LAB_ID=$(openssl rand -hex 6)
 PASSWORD=lab-$(openssl rand -hex 8)
@@ -158,6 +159,7 @@ RESOLVER_PORT=${p[9]}
 SPARE_PORT=${p[10]}
 CYRUS_IMAP=${p[11]}
 OLD_SMTP=${p[12]}
+PG_PORT=${p[13]}
 CYRUS_SERVERNAME=cyrus.acme.test
 CYRUS_ADMIN=cyrus-admin
 ENV
@@ -177,12 +179,13 @@ ENV
   start dovecot-old dovecot -F -c "$LAB/old/dovecot.conf"
   start dovecot-new dovecot -F -c "$LAB/new/dovecot.conf"
   cyrus_start
+  pg_start
   tool probe 10 "greet:$NEW_IMAP:* OK" # Postfix needs the new Dovecot's auth socket.
   for check in "${checks[@]}"; do wait "$check" || { tail -n 5 "$LAB"/logs/postfix*.log >&2; return 1; }; done
   start postfix /usr/lib/postfix/sbin/master -d -c "$LAB/postfix/etc"
   start postfix-old /usr/lib/postfix/sbin/master -d -c "$LAB/postfix-old/etc"
   probe 10
-  tool json "$LAB/lab.json.tmp" && mv "$LAB/lab.json.tmp" "$LAB/lab.json"
+  tool json "$LAB/lab.json.tmp" && pg_json "$LAB/lab.json.tmp" && mv "$LAB/lab.json.tmp" "$LAB/lab.json"
 }
 
 stop_all() {
@@ -193,16 +196,17 @@ stop_all() {
   local i
   for i in $(seq 1 50); do
     tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-      ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} 2>/dev/null && return 0
+      ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} ${PG_PORT:-} 2>/dev/null && return 0
     sleep 0.1
   done
   tool free "$OLD_IMAP" "$OLD_IMAPS" "$OLD_POP3" "$OLD_POP3S" "$NEW_IMAP" "$NEW_IMAPS" "$SMTP" "$SUBMISSION" \
-    ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-}
+    ${OLD_SMTP:-} "$AUTH_PORT" "$RESOLVER_PORT" ${CYRUS_IMAP:-} ${PG_PORT:-}
 }
 
 up() {
   install_missing
   cyrus_install
+  pg_install
   if running; then log "already up ($LAB/lab.json)"; return 0; fi
   local attempt
   for attempt in 1 2 3; do

@@ -51,8 +51,8 @@ internal static class AcceptCommand
 
         var accounts = Runbook.Engine.Accounts.AccountSelection.Select(plan, step).Select(a => a.Email).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var statePath = EngineCli.StatePath(plan, state);
-        await using var store = File.Exists(statePath)
-            ? await StateStore.OpenAsync(statePath, engine.Time, cancellationToken)
+        await using var store = File.Exists(statePath) || plan.State.Backend == Runbook.Plan.Model.StateBackendKind.Postgres
+            ? await engine.OpenStoreAsync(plan, statePath, cancellationToken)
             : throw new UsageException($"no state at {statePath}: nothing was applied yet, so there is nothing to accept");
         var known = (await store.ReadExceptionsAsync(null, cancellationToken)).Where(e => accounts.Contains(e.Account)).ToList();
         var chosen = all ? known.Where(e => e.Open).ToList() : known.Where(e => ids.Contains(e.Id, StringComparer.OrdinalIgnoreCase)).ToList();

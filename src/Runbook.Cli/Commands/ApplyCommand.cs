@@ -30,6 +30,8 @@ internal static class ApplyCommand
           runbook apply acme.yaml --from switch-mx        # that step and the ones after it
           runbook apply acme.yaml --accept-plan-change    # after editing the plan
           runbook apply acme.yaml --json | jq .result
+          runbook apply acme.yaml --worker                # one of many workers (state.backend: postgres)
+          runbook apply acme.yaml --shard 0/4             # a worker of a static split: shard 0 of 4
         """;
 
     public static Command Create(CliConsole console, EngineCli engine)
@@ -41,11 +43,14 @@ internal static class ApplyCommand
         var step = new Option<string?>("--step") { HelpName = "ID", Description = "Run only this step." };
         var from = new Option<string?>("--from") { HelpName = "ID", Description = "Start at this step; earlier ones are not run." };
         var accept = new Option<bool>("--accept-plan-change") { Description = "Accept a changed plan: changed steps and the ones after them run again." };
+        var worker = new Option<bool>("--worker") { Description = "Be one of many workers on this plan (state.backend: postgres): accounts are claimed one by one, global steps run once." };
+        var shard = new Option<string?>("--shard") { HelpName = "i/N", Description = "A worker that takes only the accounts of shard i of N (a stable hash of the address); default: JOB_COMPLETION_INDEX/JOB_COMPLETIONS when set." };
+        var lease = new Option<int>("--lease") { HelpName = "SECONDS", Description = "A worker's hold on an account without renewal; a dead worker's account is taken over after it.", DefaultValueFactory = _ => 30 };
         var command = new Command("apply", "Run the plan from the first step not done; resumable, never does anything twice.")
         {
-            plan, wait, step, from, accept, json, state,
+            plan, wait, step, from, accept, json, state, worker, shard, lease,
         };
-        command.SetAction((parse, ct) => RunAsync(console, engine, parse.GetValue(plan)!, new ApplyOptions
+        command.SetAction((parse, ct) => RunAsync(console, engine, parse.GetValue(plan)!, WorkerMode.From(parse.GetValue(worker), parse.GetValue(shard), parse.GetValue(lease)), new ApplyOptions
         {
             StatePath = parse.GetValue(state) ?? "",
             Wait = parse.GetValue(wait),
@@ -56,14 +61,15 @@ internal static class ApplyCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, ApplyOptions options, string? state, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, Runbook.Engine.Workers.WorkerOptions? workers, ApplyOptions options, string? state, bool json, CancellationToken cancellationToken)
     {
         var plan = await engine.LoadAsync(path, console, cancellationToken);
+        engine = engine.ForPlan(plan, workers is not null);
         options = options with { StatePath = EngineCli.StatePath(plan, state), Command = $"runbook apply {path}" };
         if (json)
         {
             var events = new JsonObserver();
-            var outcome = await engine.Runner(events).ApplyAsync(plan, options, cancellationToken);
+            var outcome = await WorkerMode.ApplyAsync(engine.Runner(events), plan, options, workers, cancellationToken);
             var document = ApplyResultJson.Describe(outcome);
             document["state"] = options.StatePath;
             document["events"] = events.Events;
@@ -74,8 +80,8 @@ internal static class ApplyCommand
         var lines = new LineObserver(console);
         var result = console.Ansi is { } ansi
             ? await ansi.Progress().AutoClear(true).HideCompleted(true)
-                .StartAsync(context => engine.Runner(new ProgressObserver(context, lines)).ApplyAsync(plan, options, cancellationToken))
-            : await engine.Runner(lines).ApplyAsync(plan, options, cancellationToken);
+                .StartAsync(context => WorkerMode.ApplyAsync(engine.Runner(new ProgressObserver(context, lines)), plan, options, workers, cancellationToken))
+            : await WorkerMode.ApplyAsync(engine.Runner(lines), plan, options, workers, cancellationToken);
         Summarize(console, path, result);
         return (int)ErrorMapping.ExitCodeFor(result);
     }

@@ -53,7 +53,7 @@ internal static class ApproveCommand
 
         var who = string.IsNullOrWhiteSpace(by) ? Environment.UserName : by.Trim();
         // No lock: an approval is its own row and transaction, so it can land while an apply --wait holds the lock.
-        await using var store = await StateStore.OpenAsync(EngineCli.StatePath(plan, state), engine.Time, cancellationToken);
+        await using var store = await engine.OpenStoreAsync(plan, EngineCli.StatePath(plan, state), cancellationToken);
         await store.ApproveAsync(step.Id, StepFingerprint.Compute(plan, step, kind), who, cancellationToken);
         console.Line($"approved {step.Id} as {who}; `runbook apply {path}` goes on from there", "green");
         return 0;

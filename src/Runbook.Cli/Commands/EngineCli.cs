@@ -22,6 +22,21 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
     public static EngineCli Production(TimeProvider time) => new(time, ProductionKinds(time));
 
     /// <summary>
+    /// The engine for this plan: its <c>state.backend</c> decides where the state lives. The PostgreSQL connection
+    /// string is resolved from its secret reference only when the state is opened. <paramref name="workers"/>: many
+    /// applies share the state (no exclusive apply lock).
+    /// </summary>
+    public EngineCli ForPlan(RunbookPlan plan, bool workers = false) => plan.State.Backend switch
+    {
+        StateBackendKind.Postgres => this with
+        {
+            State = new Runbook.Adapters.State.Postgres.PostgresStateBackend(
+                ct => Secrets(plan).ResolveAsync(plan.State.Connection ?? throw new UsageException("state.connection is not set"), ct), workers),
+        },
+        _ => this,
+    };
+
+    /// <summary>
     /// The built-in step kinds over the real adapters: MailKit and raw IMAP/POP3 for mail, MailKit SMTP for
     /// notifications and verify's round trip, DnsClient and ARSoft for DNS, Scriban for reports, SQLite for the state.
     /// </summary>
@@ -83,6 +98,33 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
     }
 
     public static string StatePath(RunbookPlan plan, string? overridePath) => StatePath(plan.SourcePath, plan.State.Path, overridePath);
+
+    /// <summary>
+    /// The plan's state for a verb that writes outside an apply (approve, accept, reset). PostgreSQL is opened without
+    /// the apply lock: workers may be running, and each of these writes is one transaction of its own.
+    /// </summary>
+    public async Task<Runbook.Adapters.State.StateStore> OpenStoreAsync(RunbookPlan? plan, string statePath, CancellationToken cancellationToken)
+    {
+        if (plan is not { State.Backend: StateBackendKind.Postgres })
+        {
+            return await Runbook.Adapters.State.StateStore.OpenAsync(statePath, Time, cancellationToken);
+        }
+
+        var session = await ForPlan(plan, workers: true).State.OpenForApplyAsync(statePath, "runbook", Time, cancellationToken);
+        return (Runbook.Adapters.State.StateStore)session.Store;
+    }
+
+    /// <summary>Reads the state of a plan that may not load (log): PostgreSQL when the plan loads and says so, else the SQLite file.</summary>
+    public async Task<IStateStore?> OpenReadOnlyLenientAsync(string planPath, string statePath, CancellationToken cancellationToken) =>
+        await LenientPlanAsync(planPath, cancellationToken) is { State.Backend: StateBackendKind.Postgres } plan
+            ? await ForPlan(plan).State.OpenReadOnlyAsync(statePath, Time, cancellationToken)
+            : await Runbook.Adapters.State.StateStore.OpenReadOnlyAsync(statePath, Time, cancellationToken);
+
+    /// <summary>The plan when it loads with every registered kind counted as extra (a wrong with: of a built-in kind does not hide its state), else null.</summary>
+    public async Task<RunbookPlan?> LenientPlanAsync(string planPath, CancellationToken cancellationToken) =>
+        File.Exists(planPath)
+            ? (await new PlanLoader(new PlanLoaderOptions { ExtraStepKinds = Kinds.Names.ToHashSet(StringComparer.Ordinal) }).LoadAsync(planPath, cancellationToken)).Plan
+            : null;
 
     /// <summary>The state of a plan that may not load (log, unlock): the plan's own setting when it loads, else the default.</summary>
     public async Task<string> StatePathLenientAsync(string planPath, string? overridePath, CancellationToken cancellationToken)

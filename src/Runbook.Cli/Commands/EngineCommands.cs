@@ -15,5 +15,6 @@ internal static class EngineCommands
         (LogCommand.Create(console, engine), LogCommand.Details),
         (UnlockCommand.Create(console, engine), UnlockCommand.Details),
         (AcceptCommand.Create(console, engine), AcceptCommand.Details),
+        (StateCommand.Create(console, engine), StateCommand.Details),
     ];
 }

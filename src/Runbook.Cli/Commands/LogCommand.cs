@@ -31,7 +31,7 @@ internal static class LogCommand
     private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, string? state, bool json, CancellationToken cancellationToken)
     {
         var statePath = await engine.StatePathLenientAsync(path, state, cancellationToken);
-        await using var store = await StateStore.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
+        await using var store = await engine.OpenReadOnlyLenientAsync(path, statePath, cancellationToken);
         var entries = store is null ? [] : await store.ReadJournalAsync(cancellationToken);
         if (json)
         {

@@ -36,6 +36,7 @@ internal static class PlanCommand
     private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, string? state, bool detailed, bool json, CancellationToken cancellationToken)
     {
         var plan = await engine.LoadAsync(path, console, cancellationToken);
+        engine = engine.ForPlan(plan);
         var statePath = EngineCli.StatePath(plan, state);
         var preview = await engine.Runner(new LineObserver(console)).PreviewAsync(plan, statePath, cancellationToken);
         if (json)

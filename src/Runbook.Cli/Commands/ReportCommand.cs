@@ -39,7 +39,7 @@ internal static class ReportCommand
         var plan = await engine.LoadAsync(path, console, cancellationToken);
         var statePath = EngineCli.StatePath(plan, state);
         var chosen = formats is { Length: > 0 } ? formats.Distinct(StringComparer.Ordinal).ToList() : plan.Report.Formats;
-        await using var store = await StateStore.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
+        await using var store = await engine.ForPlan(plan).State.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
         var model = await new ReportModel(plan, store, statePath, engine.Time).BuildAsync(cancellationToken);
         var report = new ReportOutput(new ScribanReportRenderer());
         try

@@ -31,6 +31,13 @@ internal static class ResetCommand
     private static async Task<int> RunAsync(CliConsole console, EngineCli engine, string path, string stepId, string? state, CancellationToken cancellationToken)
     {
         var statePath = await engine.StatePathLenientAsync(path, state, cancellationToken);
+        if (await engine.LenientPlanAsync(path, cancellationToken) is { State.Backend: Runbook.Plan.Model.StateBackendKind.Postgres } shared)
+        {
+            // A shared state has no lock file: each write is its own transaction (workers keep their claims).
+            await using var pg = await engine.OpenStoreAsync(shared, statePath, cancellationToken);
+            return await ResetAsync(console, pg, path, stepId, null, cancellationToken);
+        }
+
         if (!File.Exists(statePath))
         {
             throw new UsageException($"no state at {statePath}: nothing was applied, nothing to reset");
@@ -38,6 +45,11 @@ internal static class ResetCommand
 
         using var stateLock = StateLock.Acquire(statePath, $"runbook reset {path} {stepId}", engine.Time, out var stale);
         await using var store = await StateStore.OpenAsync(statePath, engine.Time, cancellationToken);
+        return await ResetAsync(console, store, path, stepId, stale, cancellationToken);
+    }
+
+    private static async Task<int> ResetAsync(CliConsole console, StateStore store, string path, string stepId, object? stale, CancellationToken cancellationToken)
+    {
         if (!(await store.GetStepsAsync(cancellationToken)).ContainsKey(stepId))
         {
             throw new UsageException($"step {stepId} is not in the state (never applied, or not in the plan)");

@@ -33,7 +33,13 @@ internal static class StatusCommand
     {
         var plan = await engine.LoadAsync(path, console, cancellationToken);
         var statePath = EngineCli.StatePath(plan, state);
-        await using var store = await StateStore.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
+        engine = engine.ForPlan(plan);
+        await using var store = await engine.State.OpenReadOnlyAsync(statePath, engine.Time, cancellationToken);
+        var work = store is null ? [] : await StatusWorkers.ReadAsync(engine, cancellationToken);
+        var ledger = store is Runbook.Adapters.State.StateStore counted && work.Count > 0
+            ? await counted.CountLedgerAsync(cancellationToken) : new Dictionary<string, long>();
+        var now = engine.Time.GetUtcNow();
+        var where = plan.State.Backend == Runbook.Plan.Model.StateBackendKind.Postgres ? $"postgres ({plan.State.Connection})" : statePath;
         var records = store is null ? new Dictionary<string, StepRecord>() : await store.GetStepsAsync(cancellationToken);
         var approvals = new Dictionary<string, ApprovalRecord>(StringComparer.Ordinal);
         foreach (var step in plan.Steps)
@@ -59,12 +65,13 @@ internal static class StatusCommand
                 ["lock"] = holder is null ? null : new JsonObject { ["pid"] = holder.Pid, ["host"] = holder.Host, ["since"] = Time(holder.StartedAt), ["stale"] = StateLock.IsStale(holder) },
                 ["steps"] = new JsonArray([.. rows.Select(r => (JsonNode)Row(r.Step.Id, r.Step.Uses, r.Record, r.Approval))]),
                 ["exceptions"] = StatusExceptions.Json(exceptions),
+                ["workers"] = StatusWorkers.Json(work, ledger, now),
             };
             await console.Out.WriteLineAsync(document.ToJsonString(ApplyResultJson.Indented));
             return 0;
         }
 
-        console.Line($"plan {plan.Name}, state {statePath}{(store is null ? " (none yet: nothing applied)" : "")}");
+        console.Line($"plan {plan.Name}, state {where}{(store is null ? " (none yet: nothing applied)" : "")}");
         if (holder is not null)
         {
             console.Line($"locked by {holder}{(StateLock.IsStale(holder) ? " — stale: that process is gone; the next apply takes over" : "")}", "yellow");
@@ -91,6 +98,7 @@ internal static class StatusCommand
             }
         }
 
+        StatusWorkers.Print(console, work, ledger, now);
         StatusExceptions.Print(console, path, exceptions);
         return 0;
     }

@@ -71,7 +71,8 @@ internal sealed partial class PlanRunner
 
     /// <summary>Brings the state in line with the plan; returns a refusal when the plan changed and that was not accepted.</summary>
     private async Task<ApplyResult?> SyncAsync(
-        RunbookPlan plan, IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, IStepKind> kinds, ApplyOptions options, IStateStore store, CancellationToken cancellationToken)
+        RunbookPlan plan, IReadOnlyList<PlannedStep> planned, IReadOnlyDictionary<string, IStepKind> kinds, ApplyOptions options, IStateStore store, CancellationToken cancellationToken,
+        bool sharedState = false)
     {
         var records = await store.GetStepsAsync(cancellationToken);
         var diff = PlanDiff.Compare(planned, records) with { ChangedAccounts = await ChangedAccountsAsync(plan, kinds, store, cancellationToken) };
@@ -94,7 +95,8 @@ internal sealed partial class PlanRunner
         }
 
         await ReopenAsync(plan, kinds, store, cancellationToken);
-        foreach (var record in (await store.GetStepsAsync(cancellationToken)).Values.Where(r => r.Status == StepStatus.Running))
+        // Workers share the state: a running step there is another worker's (a dead one's work is taken over by lease).
+        foreach (var record in (await store.GetStepsAsync(cancellationToken)).Values.Where(r => r.Status == StepStatus.Running && !sharedState))
         {
             // Only a process holding the lock marks a step running, and we hold it now: that apply died mid-step.
             await store.MarkInterruptedAsync(record.Id, "the apply running this step stopped before it ended (killed or crashed); it resumes", cancellationToken);

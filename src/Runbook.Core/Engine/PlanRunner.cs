@@ -88,6 +88,7 @@ internal sealed partial class PlanRunner(EngineServices services, IRunObserver o
         Log = new ObserverLog(observer, step, _observerGate),
         DryRun = dryRun,
         StatePath = _statePath,
+        StateBackend = services.State,
         FirstStartedAt = record?.FirstStartedAt,
         Attempt = record?.Attempts ?? 0,
         Approval = approval,

@@ -25,6 +25,9 @@ internal sealed record StepContext
     /// <summary>The state database's path; files a step keeps beside it (e.g. originals of repaired messages) go in its folder.</summary>
     public string? StatePath { get; init; }
 
+    /// <summary>Where this run's state lives (the plan's backend), for a step that reads the whole state (the report).</summary>
+    public IStateBackend? StateBackend { get; init; }
+
     /// <summary>True for <c>runbook plan</c>: nothing may be written anywhere.</summary>
     public bool DryRun { get; init; }
 

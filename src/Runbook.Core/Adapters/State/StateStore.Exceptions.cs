@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Runbook.Engine;
 
 namespace Runbook.Adapters.State;
@@ -44,7 +44,7 @@ internal sealed partial class StateStore
             return changed == 1;
         }, cancellationToken);
 
-    private static MessageException ReadException(SqliteDataReader r) => new()
+    private static MessageException ReadException(DbDataReader r) => new()
     {
         Account = r.GetString(0),
         SourceFolder = r.GetString(1),

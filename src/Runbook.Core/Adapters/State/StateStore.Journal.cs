@@ -1,6 +1,6 @@
 using Runbook.Engine;
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Runbook.Adapters.State;
 
@@ -19,7 +19,7 @@ internal sealed partial class StateStore
             r.GetString(4),
             NullableString(r, 5) is { } json ? JsonNode.Parse(json)?.AsObject() : null), cancellationToken);
 
-    private async Task JournalAsync(SqliteTransaction t, string? stepId, string @event, string message, JsonObject? detail, CancellationToken cancellationToken) =>
+    private async Task JournalAsync(DbTransaction t, string? stepId, string @event, string message, JsonObject? detail, CancellationToken cancellationToken) =>
         await WriteAsync(t, "INSERT INTO journal (at, step_id, event, message, detail) VALUES ($at, $step, $event, $message, $detail)",
             cancellationToken, ("$at", Now()), ("$step", stepId), ("$event", @event), ("$message", message), ("$detail", detail?.ToJsonString()));
 }

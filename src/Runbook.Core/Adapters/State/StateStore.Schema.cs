@@ -1,9 +1,12 @@
+using System.Data;
+
 namespace Runbook.Adapters.State;
 
 internal sealed partial class StateStore
 {
-    // Append only: a released version's script never changes; a new schema is a new entry.
-    private static readonly string[] Migrations =
+    // Append only: a released version's script never changes; a new schema is a new entry. Each entry is mirrored, at the
+    // same index, in Postgres/PostgresMigrations.cs (a test fails while the two lists differ in length).
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -57,24 +60,48 @@ internal sealed partial class StateStore
         """,
     ];
 
+    /// <summary>SQLite, one file per plan. Declared after <see cref="Migrations"/>: static fields initialise in text order.</summary>
+    public static readonly StoreDialect SqliteDialect = new() { Name = "sqlite", Migrations = Migrations, Isolation = IsolationLevel.Serializable };
+
     /// <summary>The schema version this build writes.</summary>
     public static int SchemaVersion => Migrations.Length;
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);", cancellationToken);
-        var applied = (await QueryAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", r => r.GetInt32(0), cancellationToken))[0];
-        if (applied > Migrations.Length)
+        if (_dialect.MigrationLock is { } take)
         {
-            throw new Errors.UsageException($"the state database {Path} was written by a newer runbook (schema {applied}, this one knows {Migrations.Length})");
+            await ExecuteAsync(take, cancellationToken);
         }
 
-        for (var version = applied + 1; version <= Migrations.Length; version++)
+        try
         {
-            var script = Migrations[version - 1];
+            await MigrateLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            if (_dialect.MigrationUnlock is { } release)
+            {
+                await ExecuteAsync(release, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task MigrateLockedAsync(CancellationToken cancellationToken)
+    {
+        var migrations = _dialect.Migrations;
+        await ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);", cancellationToken);
+        var applied = (await QueryAsync("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", r => r.GetInt32(0), cancellationToken))[0];
+        if (applied > migrations.Count)
+        {
+            throw new Errors.UsageException($"the state database {Path} was written by a newer runbook (schema {applied}, this one knows {migrations.Count})");
+        }
+
+        for (var version = applied + 1; version <= migrations.Count; version++)
+        {
+            var script = migrations[version - 1];
             await InTransactionAsync(async t =>
             {
-                await WriteAsync(t, script, cancellationToken);
+                await ExecuteAsync(script, cancellationToken, t);
                 await WriteAsync(t, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", cancellationToken, ("$v", version), ("$at", Now()));
             }, cancellationToken);
         }

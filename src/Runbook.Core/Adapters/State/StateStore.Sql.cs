@@ -1,43 +1,59 @@
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 
 namespace Runbook.Adapters.State;
 
 internal sealed partial class StateStore
 {
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    /// <summary>Runs a script as it is (no parameters, no marker rewriting): pragmas and migrations.</summary>
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, DbTransaction? transaction = null)
     {
         await using var command = _connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? transaction, params (string Name, object? Value)[] parameters)
+    private DbCommand Command(string sql, DbTransaction? transaction, params (string Name, object? Value)[] parameters)
     {
         var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = _dialect.Sql(sql);
         command.Transaction = transaction;
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = _dialect.Parameter(name);
+            parameter.Value = value ?? DBNull.Value;
+            if (value is null && sql.Contains($"{name} IS NULL", StringComparison.Ordinal))
+            {
+                // PostgreSQL cannot infer the type of an untyped null compared with nothing ("$a IS NULL OR account = $a");
+                // elsewhere an untyped null takes its column's type.
+                parameter.DbType = DbType.String;
+            }
+
+            command.Parameters.Add(parameter);
         }
 
         return command;
     }
 
-    private async Task<int> WriteAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private async Task<int> WriteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, transaction, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="work"/> in one immediate transaction (the write lock is taken up front, so it never fails half way on a busy database).</summary>
-    private async Task<T> InTransactionAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction: on SQLite an immediate one (the write lock is taken up front, so it
+    /// never fails half way on a busy database); on PostgreSQL read committed, every write being one upsert or keyed update.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         EnsureWritable();
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+            await using var transaction = await _connection.BeginTransactionAsync(_dialect.Isolation, cancellationToken);
             var result = await work(transaction);
             // Commit is not cancellable: once the work is done, the record of it must land.
             await transaction.CommitAsync(CancellationToken.None);
@@ -49,10 +65,10 @@ internal sealed partial class StateStore
         }
     }
 
-    private Task InTransactionAsync(Func<SqliteTransaction, Task> work, CancellationToken cancellationToken) =>
+    private Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken cancellationToken) =>
         InTransactionAsync(async t => { await work(t); return true; }, cancellationToken);
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -73,9 +89,9 @@ internal sealed partial class StateStore
         }
     }
 
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
+    private static DateTimeOffset? NullableTime(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.Parse(reader.GetString(ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Format(DateTimeOffset? time) => time?.ToString("O", System.Globalization.CultureInfo.InvariantCulture);

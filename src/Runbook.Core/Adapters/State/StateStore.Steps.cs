@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Runbook.Engine;
 
 namespace Runbook.Adapters.State;
@@ -85,7 +85,7 @@ internal sealed partial class StateStore
             await JournalAsync(t, stepId, "reset", message, null, cancellationToken);
         }, cancellationToken);
 
-    private async Task ResetRowAsync(SqliteTransaction t, string stepId, string now, CancellationToken cancellationToken)
+    private async Task ResetRowAsync(DbTransaction t, string stepId, string now, CancellationToken cancellationToken)
     {
         await WriteAsync(t, """
             UPDATE steps SET status = 'pending', attempts = 0, first_started_at = NULL, started_at = NULL, finished_at = NULL,
@@ -108,7 +108,7 @@ internal sealed partial class StateStore
             await JournalAsync(t, stepId, @event, message, detail, cancellationToken);
         }, cancellationToken);
 
-    private static StepRecord ReadStep(SqliteDataReader r) => new()
+    private static StepRecord ReadStep(DbDataReader r) => new()
     {
         Id = r.GetString(0),
         Position = r.GetInt32(1),

@@ -1,22 +1,26 @@
+using System.Data.Common;
 using Runbook.Engine;
 using Microsoft.Data.Sqlite;
 
 namespace Runbook.Adapters.State;
 
 /// <summary>
-/// The state database: steps, checkpoints, approvals and the append-only journal in one SQLite file (WAL, mode 0600).
-/// Every write is one transaction; rows are updated in place, never rewritten wholesale.
+/// The state database: steps, checkpoints, approvals and the append-only journal in one SQLite file (WAL, mode 0600),
+/// or in a PostgreSQL database shared by workers (<see cref="Postgres.PostgresStateBackend"/>): the same SQL, with the
+/// differences in a <see cref="StoreDialect"/>. Every write is one transaction; rows are updated in place, never rewritten wholesale.
 /// </summary>
 internal sealed partial class StateStore : IStateStore
 {
-    private readonly SqliteConnection _connection;
+    private readonly DbConnection _connection;
+    private readonly StoreDialect _dialect;
     private readonly TimeProvider _time;
     // Step kinds may write checkpoints from parallel tasks; one connection serves them one at a time.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private StateStore(SqliteConnection connection, TimeProvider time, string path, bool readOnly)
+    private StateStore(DbConnection connection, StoreDialect dialect, TimeProvider time, string path, bool readOnly)
     {
         _connection = connection;
+        _dialect = dialect;
         _time = time;
         Path = path;
         ReadOnly = readOnly;
@@ -32,7 +36,7 @@ internal sealed partial class StateStore : IStateStore
     {
         CreatePrivateFile(path);
         var connection = await ConnectAsync(path, SqliteOpenMode.ReadWrite, cancellationToken);
-        var store = new StateStore(connection, time, path, readOnly: false);
+        var store = new StateStore(connection, SqliteDialect, time, path, readOnly: false);
         try
         {
             // FULL: a transition that returned survives a power cut, not only a crash of this process.
@@ -62,9 +66,32 @@ internal sealed partial class StateStore : IStateStore
         var immutable = !File.Exists(path + "-wal");
         var source = immutable ? new Uri(System.IO.Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path;
         var connection = await ConnectAsync(source, SqliteOpenMode.ReadOnly, cancellationToken);
-        var store = new StateStore(connection, time, path, readOnly: true);
+        var store = new StateStore(connection, SqliteDialect, time, path, readOnly: true);
         await store.ExecuteAsync("PRAGMA busy_timeout=10000;", cancellationToken);
         return store;
+    }
+
+    /// <summary>
+    /// Takes an open connection to another database (PostgreSQL), migrates it unless <paramref name="readOnly"/>, and owns
+    /// it from then on. <paramref name="name"/> is what messages call the state (never the connection string).
+    /// </summary>
+    public static async Task<StateStore> AttachAsync(DbConnection connection, StoreDialect dialect, string name, bool readOnly, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var store = new StateStore(connection, dialect, time, name, readOnly);
+        try
+        {
+            if (!readOnly)
+            {
+                await store.MigrateAsync(cancellationToken);
+            }
+
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<SqliteConnection> ConnectAsync(string dataSource, SqliteOpenMode mode, CancellationToken cancellationToken)

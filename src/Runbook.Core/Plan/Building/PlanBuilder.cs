@@ -29,7 +29,7 @@ internal sealed partial class PlanBuilder(JsonObject json, SourceMap map, string
         Verification = Verification(Obj(json["verification"])),
         Notifications = Items(json["notifications"]).Select(n => Notification(Obj(n.Node)!)).ToList(),
         Report = Report(Obj(json["report"])),
-        State = new StateSettings { Path = Str(Obj(json["state"])?["path"]) },
+        State = StateOf(Obj(json["state"])),
         Steps = Items(json["steps"]).Select(s => Step(Obj(s.Node)!, PlanPath.Index("steps", s.Index))).ToList(),
     };
 
@@ -81,6 +81,13 @@ internal sealed partial class PlanBuilder(JsonObject json, SourceMap map, string
     {
         User = Str(credential["user"])!,
         Password = Secret(Obj(credential["password"])!, PlanPath.Key(path, "password")),
+    };
+
+    private StateSettings StateOf(JsonObject? state) => new()
+    {
+        Path = Str(state?["path"]),
+        Backend = Str(state?["backend"]) == "postgres" ? StateBackendKind.Postgres : StateBackendKind.Sqlite,
+        Connection = Obj(state?["connection"]) is { } connection ? Secret(connection, "state.connection") : null,
     };
 
     /// <summary>A file reference is written relative to its own file (maybe a template); the model keeps it relative to the plan.</summary>

@@ -101,4 +101,17 @@ public sealed record StateSettings
 {
     /// <summary>State database path; default is the plan file's path with <c>.runbook.db</c>.</summary>
     public string? Path { get; init; }
+
+    /// <summary>SQLite (one machine) unless the plan asks for PostgreSQL (many workers).</summary>
+    public StateBackendKind Backend { get; init; } = StateBackendKind.Sqlite;
+
+    /// <summary>For PostgreSQL: where the connection string is (it holds a password, so it is a secret).</summary>
+    public SecretReference? Connection { get; init; }
+}
+
+/// <summary>The state backends a plan can name in <c>state.backend</c>.</summary>
+public enum StateBackendKind
+{
+    Sqlite,
+    Postgres,
 }

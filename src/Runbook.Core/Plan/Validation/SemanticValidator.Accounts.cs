@@ -43,7 +43,7 @@ internal sealed partial class SemanticValidator
             foreach (var (key, value) in obj)
             {
                 var child = PlanPath.Key(path, key);
-                if (key is not ("password" or "secret")) Walk(value, child);
+                if (key is not ("password" or "secret" or "connection")) Walk(value, child);
                 else if (value is JsonValue) Literal(key, child);
                 else if (value is JsonObject reference && reference.ContainsKey("env") == reference.ContainsKey("file"))
                     diagnostics.Error(map.KeyAt(child), child, "a secret reference names exactly one of env: or file:");

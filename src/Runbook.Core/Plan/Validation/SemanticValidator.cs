@@ -27,6 +27,7 @@ internal sealed partial class SemanticValidator(JsonObject plan, SourceMap map, 
         CheckSteps();
         CheckVerification();
         CheckReportTemplates();
+        CheckState();
     }
 
     private void CheckReportTemplates()

@@ -26,7 +26,7 @@ internal sealed class ReportStep(IReportRenderer renderer, IStateBackend state) 
     public async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken cancellationToken)
     {
         var statePath = context.StatePath ?? "";
-        await using var store = context.StatePath is null ? null : await state.OpenReadOnlyAsync(statePath, context.Time, cancellationToken);
+        await using var store = context.StatePath is null ? null : await (context.StateBackend ?? state).OpenReadOnlyAsync(statePath, context.Time, cancellationToken);
         var model = await new ReportModel(context.Plan, store, statePath, context.Time).BuildAsync(cancellationToken);
         IReadOnlyList<string> files;
         try

@@ -49,11 +49,12 @@ public sealed class StateStoreTests
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Given_checkpoints_with_wildcard_characters_When_read_by_prefix_Then_only_true_prefixes_match()
+    [Theory]
+    [MemberData(nameof(StoreBackends.All), MemberType = typeof(StoreBackends))]
+    public async Task Given_checkpoints_with_wildcard_characters_When_read_by_prefix_Then_only_true_prefixes_match(string backend)
     {
-        using var dir = new TempDirectory();
-        await using var store = await StateStore.OpenAsync(Path.Combine(dir.Path, "s.db"), _time, CancellationToken.None);
+        await using var opened = await StoreBackends.OpenAsync(backend, _time);
+        var store = opened.Store;
         await store.SyncPlanAsync("p", "h", [new PlannedStep("m", 0, "x", "f")], [], "test", CancellationToken.None);
         await store.SetCheckpointAsync("m", "a_b/INBOX", "10", CancellationToken.None);
         await store.SetCheckpointAsync("m", "axb/INBOX", "20", CancellationToken.None);
@@ -64,11 +65,12 @@ public sealed class StateStoreTests
         Assert.Equal(new Dictionary<string, string> { ["a_b/INBOX"] = "11" }, found);
     }
 
-    [Fact]
-    public async Task Given_transitions_When_a_step_runs_and_finishes_Then_each_is_journaled_with_the_injected_time()
+    [Theory]
+    [MemberData(nameof(StoreBackends.All), MemberType = typeof(StoreBackends))]
+    public async Task Given_transitions_When_a_step_runs_and_finishes_Then_each_is_journaled_with_the_injected_time(string backend)
     {
-        using var dir = new TempDirectory();
-        await using var store = await StateStore.OpenAsync(Path.Combine(dir.Path, "s.db"), _time, CancellationToken.None);
+        await using var opened = await StoreBackends.OpenAsync(backend, _time);
+        var store = opened.Store;
         await store.SyncPlanAsync("p", "h", [new PlannedStep("m", 0, "x", "f")], [], "recorded", CancellationToken.None);
 
         await store.MarkRunningAsync("m", "started", CancellationToken.None);

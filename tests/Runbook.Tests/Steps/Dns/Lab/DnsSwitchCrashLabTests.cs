@@ -37,7 +37,7 @@ public sealed class DnsSwitchCrashLabTests(LabFixture fixture)
     }
 
     /// <summary>How many times BIND's zone journal records adding this record (named-journalprint reads the .jnl).</summary>
-    private static async Task<int> JournalAddsAsync(string record)
+    internal static async Task<int> JournalAddsAsync(string record)
     {
         var journal = Path.Combine(LabEnvironment.FindRepositoryRoot(AppContext.BaseDirectory), ".lab", "dns", "auth", "acme.test.zone.jnl");
         using var process = Process.Start(new ProcessStartInfo("named-journalprint", [journal]) { RedirectStandardOutput = true })!;

@@ -29,10 +29,13 @@ internal sealed class RunbookProcess
     /// Runs apply with kill point <paramref name="killAt"/> armed: when the process reaches it, it is SIGKILLed.
     /// Returns the point's description, or null when the run ended before reaching it.
     /// </summary>
-    public static async Task<string?> ApplyAndKillAtAsync(string directory, string plan, int killAt)
+    public static Task<string?> ApplyAndKillAtAsync(string directory, string plan, int killAt) => KillAtAsync(directory, killAt, "apply", plan);
+
+    /// <summary>Runs the verb <paramref name="args"/> with kill point <paramref name="killAt"/> armed; as <see cref="ApplyAndKillAtAsync"/>.</summary>
+    public static async Task<string?> KillAtAsync(string directory, int killAt, params string[] args)
     {
         var marker = Path.Combine(directory, $"kill-{killAt}-{Guid.NewGuid():N}.marker");
-        using var process = Start(directory, killAt, marker, "apply", plan);
+        using var process = Start(directory, killAt, marker, args);
         var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
         while (!process.HasExited && !File.Exists(marker))
         {
