@@ -3,12 +3,12 @@
 #   RUNS=3          runs behind each figure (the table shows the median); 3 takes about 15 min on 2 idle cores
 #   IDLE=5          seconds the emptied destination is left idle (after `sync`) before every copy
 #   SMALL=200       small accounts (the lab seeder's `many` profile: 20 messages in 15 folders each)
-#   SCENARIOS="large all small"   which scenarios to run (one function each, below); large_tls is opt-in
+#   SCENARIOS="large all small workers"   which scenarios to run (one function each, below); large_tls is opt-in
 # Writes bench/results/<UTC date>.json and .md and prints one table. Method: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-RUNS=${RUNS:-3}; IDLE=${IDLE:-5}; SMALL=${SMALL:-200}; SCENARIOS=${SCENARIOS:-"large all small"}
+RUNS=${RUNS:-3}; IDLE=${IDLE:-5}; SMALL=${SMALL:-200}; SCENARIOS=${SCENARIOS:-"large all small workers"}
 log() { echo "bench: $*" >&2; }
 started=$(date +%s)
 
@@ -24,7 +24,7 @@ lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
 dotnet build Runbook.sln -c Release -nologo -v q -clp:NoSummary >/dev/null
 runbook=(dotnet src/Runbook.Cli/bin/Release/net10.0/runbook.dll)
 labtool=(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll)
-read -r old_imap new_imap old_imaps new_imaps ca password old_root new_root < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["old"]["imaps"]["port"],d["new"]["imaps"]["port"],d["ca"]["file"],d["accounts"]["password"],d["old"]["mailRoot"],d["new"]["mailRoot"])')
+read -r old_imap new_imap old_imaps new_imaps ca password old_root new_root pg_port pg_password < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["old"]["imaps"]["port"],d["new"]["imaps"]["port"],d["ca"]["file"],d["accounts"]["password"],d["old"]["mailRoot"],d["new"]["mailRoot"],d["postgres"]["port"],d["postgres"]["password"])')
 tls=  # set by a TLS scenario: every tool then uses IMAPS on both servers, trusting the lab CA
 work=$(mktemp -d /tmp/runbook-bench.XXXX); [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 printf '%s\n' "$password" > "$work/password.txt"
@@ -271,9 +271,23 @@ scenario_large_tls() { # opt-in (SCENARIOS="... large_tls"): the large account w
   floor_copy large-tls "$work/large.pairs" 1
   tls=
 }
-# Placeholder, not run: Runbook with 1, 2 and 4 workers (another change adds the hook); it would call
-# runbook_passes with the worker count in the plan and a scenario name such as "large-w2".
-# scenario_workers() { :; }
+# Runbook `apply --worker` with 1, 2 and 4 worker processes on one plan of the four bench accounts, the state in a fresh
+# database of the lab's PostgreSQL each time (issue 14). /usr/bin/time times the shell that starts them and waits.
+scenario_workers() {
+  local w size db
+  size=$(source_size "$work/all.pairs")
+  for w in 1 2 4; do
+    db="bench_w${w}_$(date +%s%N)"
+    PGPASSWORD=$pg_password psql -q -h 127.0.0.1 -p "$pg_port" -U runbook runbook -c "CREATE DATABASE $db" >/dev/null
+    plan "rb-workers-$w" "$work/all.pairs" 4 "$(migrate_steps 4)"
+    echo "state: { backend: postgres, connection: { env: RUNBOOK_PG } }" >> "$work/rb-workers-$w.yaml"
+    empty_destination "$work/all.pairs"
+    RUNBOOK_PG="Host=127.0.0.1;Port=$pg_port;Database=$db;Username=runbook;Password=$pg_password" \
+      timed "workers-$w" runbook copy $size bash -c 'rc=0; for i in $(seq 1 "$1"); do "${@:3}" apply "$2" --worker & done
+        for p in $(jobs -p); do wait "$p" || rc=1; done; exit $rc' workers "$w" "$work/rb-workers-$w.yaml" "${runbook[@]}"
+    check "workers-$w" runbook copy "$work/all.pairs"
+  done
+}
 
 # --- run -------------------------------------------------------------------------------------------------------------
 seed_corpus
@@ -289,4 +303,4 @@ python3 bench/bench_table.py "$runs" "$checks" "bench/results/$stamp" \
   "runs=$RUNS" "idle=$IDLE" "small=$SMALL" "nproc=$(nproc)" "load_before=$load_before" \
   "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" "seconds=$(( $(date +%s) - started ))" \
   "commit=$(git rev-parse --short HEAD)" "mbsync=$(mbsync --version | head -1)" \
-  "skipped=$(case " $SCENARIOS " in *" large_tls "*) ;; *) printf 'TLS (opt-in scenario large_tls); ' ;; esac)mail_fsync = never variants; verify; 1/2/4-worker runs"
+  "skipped=$(case " $SCENARIOS " in *" large_tls "*) ;; *) printf 'TLS (opt-in scenario large_tls); ' ;; esac)mail_fsync = never variants; verify"
