@@ -12,7 +12,9 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
     public Dictionary<string, (FakeServer Old, FakeServer New)> Accounts { get; } = new(StringComparer.Ordinal);
     public FakeDestinationBehaviour Behaviour { get; set; } = new();
     public HashSet<string> WrongPassword { get; } = [];
-    public int Opened { get; private set; }
+    private int _opened;
+
+    public int Opened => _opened;
     public FakeMailSource? LastSource { get; private set; }
 
     public (FakeServer Old, FakeServer New) Add(string email)
@@ -31,7 +33,7 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
 
     public Task<IMailSource> OpenSourceAsync(AccountDefinition account, CancellationToken cancellationToken)
     {
-        Opened++;
+        Interlocked.Increment(ref _opened);
         LastSource = new FakeMailSource(Accounts[account.Email].Old, pop3);
         return Task.FromResult<IMailSource>(LastSource);
     }
@@ -54,65 +56,88 @@ internal sealed class FakeConnector(bool pop3 = false) : IAccountConnector
     };
 }
 
-/// <summary>A copy ledger in memory; <see cref="Clear"/> plays a deleted state file.</summary>
+/// <summary>A copy ledger in memory; <see cref="Clear"/> plays a deleted state file. Accounts run in parallel share it,
+/// as they share the real store, so every access takes its lock.</summary>
 internal sealed class FakeLedger : ICopyLedger
 {
+    private readonly Lock _lock = new();
     private readonly Dictionary<(string, string, uint, string), LedgerEntry> _entries = [];
     private readonly Dictionary<(string, string), FolderState> _folders = [];
+    private readonly List<MessageException> _exceptions = [];
 
-    public IReadOnlyCollection<FolderState> FolderStates => _folders.Values;
+    public IReadOnlyCollection<FolderState> FolderStates => Locked(() => _folders.Values.ToList());
 
     /// <summary>How many times folder states were written (one transaction per account pass).</summary>
     public int FolderStateWrites { get; private set; }
 
+    public IReadOnlyCollection<LedgerEntry> Entries => Locked(() => _entries.Values.ToList());
+
+    public List<MessageException> Exceptions => Locked(() => _exceptions.ToList());
+
     public Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FolderState>>([.. _folders.Values.Where(s => s.Account == account)]);
+        Task.FromResult<IReadOnlyList<FolderState>>(Locked(() => _folders.Values.Where(s => s.Account == account).ToList()));
 
     public Task RecordFolderStatesAsync(IReadOnlyList<FolderState> states, CancellationToken cancellationToken)
     {
-        FolderStateWrites++;
-        foreach (var state in states)
+        lock (_lock)
         {
-            _folders[(state.Account, state.SourceFolder)] = state;
+            FolderStateWrites++;
+            foreach (var state in states)
+            {
+                _folders[(state.Account, state.SourceFolder)] = state;
+            }
         }
 
         return Task.CompletedTask;
     }
 
-    public IReadOnlyCollection<LedgerEntry> Entries => _entries.Values;
-
     public Task<IReadOnlyList<LedgerEntry>> ReadAsync(string account, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<LedgerEntry>>([.. _entries.Values.Where(e => e.Account == account)]);
+        Task.FromResult<IReadOnlyList<LedgerEntry>>(Locked(() => _entries.Values.Where(e => e.Account == account).ToList()));
 
     public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        foreach (var entry in entries)
+        lock (_lock)
         {
-            _entries[(entry.Account, entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            foreach (var entry in entries)
+            {
+                _entries[(entry.Account, entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+            }
         }
 
         return Task.CompletedTask;
     }
 
-    public List<MessageException> Exceptions { get; } = [];
-
     public Task RecordExceptionsAsync(IReadOnlyList<MessageException> exceptions, CancellationToken cancellationToken)
     {
-        foreach (var exception in exceptions)
+        lock (_lock)
         {
-            Exceptions.RemoveAll(e => e.Id == exception.Id);
-            Exceptions.Add(exception);
+            foreach (var exception in exceptions)
+            {
+                _exceptions.RemoveAll(e => e.Id == exception.Id);
+                _exceptions.Add(exception);
+            }
         }
 
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<MessageException>> ReadExceptionsAsync(string account, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<MessageException>>([.. Exceptions.Where(e => e.Account == account)]);
+        Task.FromResult<IReadOnlyList<MessageException>>(Locked(() => _exceptions.Where(e => e.Account == account).ToList()));
 
     public void Clear()
     {
-        _entries.Clear();
-        _folders.Clear();
+        lock (_lock)
+        {
+            _entries.Clear();
+            _folders.Clear();
+        }
+    }
+
+    private T Locked<T>(Func<T> read)
+    {
+        lock (_lock)
+        {
+            return read();
+        }
     }
 }

@@ -11,9 +11,16 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
 
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken)
     {
-        if (behaviour.DropFolderListings > 0)
+        // Several accounts' connections share one behaviour at once: the countdown must not let two through for one.
+        bool drop;
+        lock (behaviour)
         {
-            behaviour.DropFolderListings--;
+            drop = behaviour.DropFolderListings > 0;
+            behaviour.DropFolderListings -= drop ? 1 : 0;
+        }
+
+        if (drop)
+        {
             throw new Runbook.Errors.StepFailedException("new (127.0.0.1:1): connection lost while listing folders", retryable: true);
         }
 
@@ -36,7 +43,11 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
 
     public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
     {
-        behaviour.DestinationListings++;
+        lock (behaviour)
+        {
+            behaviour.DestinationListings++;
+        }
+
         var wanted = uids.ToHashSet();
         return Task.FromResult<IReadOnlyList<DestinationMessage>>(
             [.. server.Folders[path].Messages.Where(m => wanted.Contains(m.Uid)).Select(m => new DestinationMessage(m.Uid, m.MessageId, m.Digest, m.Bytes.Length))]);
@@ -48,10 +59,13 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         var results = new List<AppendResult>();
         foreach (var item in batch)
         {
-            if (behaviour.DropConnectionAfter is { } n && behaviour.Appended >= n)
+            lock (behaviour)
             {
-                behaviour.DropConnectionAfter = null;
-                throw new IOException("connection reset by peer (fake)");
+                if (behaviour.DropConnectionAfter is { } n && behaviour.Appended >= n)
+                {
+                    behaviour.DropConnectionAfter = null;
+                    throw new IOException("connection reset by peer (fake)");
+                }
             }
 
             if (behaviour.MaxMessageSize is { } max && item.Size > max)
@@ -67,8 +81,12 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
             var bytes = behaviour.EightBitHeaderToX ? Cyrus(copy.ToArray()) : copy.ToArray();
             var stored = folder.AddBytes(bytes, item.Source.MessageId,
                 item.Flags, [.. item.Keywords.Except(dropped)], item.InternalDate);
-            server.Writes++;
-            behaviour.Appended++;
+            lock (behaviour)
+            {
+                server.Writes++;
+                behaviour.Appended++;
+            }
+
             results.Add(new AppendResult(item, AppendStatus.Stored, stored.Uid, null, dropped));
         }
 
@@ -78,7 +96,11 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
 
     public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken)
     {
-        behaviour.StoredReads++;
+        lock (behaviour)
+        {
+            behaviour.StoredReads++;
+        }
+
         var messages = server.Folders[path].Messages.Where(m => uids.Contains(m.Uid));
         return Task.FromResult<IReadOnlyList<StoredMessage>>([.. messages.Select(m => hash.Contains(m.Uid)
             ? new StoredMessage(m.Uid, m.Bytes.Length, System.Security.Cryptography.SHA256.HashData(m.Bytes), m.Bytes)
