@@ -72,7 +72,7 @@ internal sealed class FakeLedger : ICopyLedger
 
     public IReadOnlyCollection<LedgerEntry> Entries => Locked(() => _entries.Values.ToList());
 
-    public List<MessageException> Exceptions => Locked(() => _exceptions.ToList());
+    public IReadOnlyList<MessageException> Exceptions => Locked(() => _exceptions.ToList());
 
     public Task<IReadOnlyList<FolderState>> ReadFolderStatesAsync(string account, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<FolderState>>(Locked(() => _folders.Values.Where(s => s.Account == account).ToList()));
