@@ -1,3 +1,4 @@
+using Runbook.Adapters.Mail;
 using Runbook.Engine;
 using Runbook.Errors;
 using Runbook.Plan.Model;
@@ -17,15 +18,15 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
         var log = new MigrationLog(progress);
         var ledger = await AccountLedger.LoadAsync(store, account.Email, cancellationToken);
         await using var session = await MailSession.OpenAsync(connector, account, cancellationToken);
-        var map = await MapAsync(session, rules, cancellationToken);
+        var (map, destinationFolders, destinationNamespace) = await MapAsync(session, rules, cancellationToken);
         if (!map.IsValid)
         {
             return new AccountResult { Account = account.Email, Routes = map.Routes, Problems = map.Problems };
         }
 
+        // The listing the map was made from: a second LIST would cost a round trip per account for the same answer.
         var existing = new HashSet<string>(StringComparer.Ordinal);
-        var destinationNamespace = await session.Destination.GetNamespaceAsync(cancellationToken);
-        foreach (var folder in await session.Destination.ListFoldersAsync(cancellationToken))
+        foreach (var folder in destinationFolders)
         {
             existing.Add(FolderMapper.Translate(folder, destinationNamespace, []) ?? folder.FullName);
         }
@@ -54,13 +55,14 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
         };
     }
 
-    internal static async Task<FolderMap> MapAsync(MailSession session, FolderMapping rules, CancellationToken cancellationToken)
+    private static async Task<(FolderMap Map, IReadOnlyList<SourceFolder> DestinationFolders, MailNamespace DestinationNamespace)> MapAsync(
+        MailSession session, FolderMapping rules, CancellationToken cancellationToken)
     {
         var sourceNamespace = await session.Source.GetNamespaceAsync(cancellationToken);
         var sourceFolders = await session.Source.ListFoldersAsync(cancellationToken);
         var destinationNamespace = await session.Destination.GetNamespaceAsync(cancellationToken);
         var destinationFolders = await session.Destination.ListFoldersAsync(cancellationToken);
-        return FolderMapper.Map(sourceFolders, sourceNamespace, destinationFolders, destinationNamespace, rules);
+        return (FolderMapper.Map(sourceFolders, sourceNamespace, destinationFolders, destinationNamespace, rules), destinationFolders, destinationNamespace);
     }
 
     private async Task<IReadOnlyList<FolderResult>> RunUnitAsync(
