@@ -43,6 +43,20 @@ public sealed class FastPassTests
     }
 
     [Fact]
+    public async Task Given_one_account_When_a_pass_copies_and_the_next_finds_nothing_Then_each_reads_the_new_servers_folder_list_once()
+    {
+        using var harness = new CopyHarness();
+        Seed(harness);
+
+        await harness.RunAsync();
+        var first = harness.Connector.Behaviour.FolderListings;
+        await harness.RunAsync();
+
+        // The folder map and the "does this folder exist yet" check share one LIST: one round trip per account and pass.
+        Assert.Equal((1, 2), (first, harness.Connector.Behaviour.FolderListings));
+    }
+
+    [Fact]
     public async Task Given_a_completed_pass_When_one_message_arrives_Then_only_it_is_listed_described_and_copied()
     {
         using var harness = new CopyHarness();

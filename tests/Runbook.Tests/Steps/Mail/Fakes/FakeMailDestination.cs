@@ -17,6 +17,7 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
         {
             drop = behaviour.DropFolderListings > 0;
             behaviour.DropFolderListings -= drop ? 1 : 0;
+            behaviour.FolderListings++;
         }
 
         if (drop)
@@ -145,6 +146,8 @@ internal sealed class FakeDestinationBehaviour
     public int DropFolderListings { get; set; }
     public int Appended { get; set; }
     public int DestinationListings { get; set; }
+    /// <summary>How many times the new server's folder list was asked for (a dropped listing counts too).</summary>
+    public int FolderListings { get; set; }
     /// <summary>Stores every 8-bit header byte as 'X', as Cyrus does.</summary>
     public bool EightBitHeaderToX { get; init; }
     public int StoredReads { get; set; }
