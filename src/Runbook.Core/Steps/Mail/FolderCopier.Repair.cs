@@ -15,18 +15,18 @@ internal sealed partial class FolderCopier
     private AppendItem RepairIfAsked(Unit unit, MessageSpool spool, AppendItem item)
     {
         if (options.Repairs == RepairKinds.None || options.QuarantineDirectory is null || item.Inspection is not { } inspection
-            || !MessageRepair.Needed(inspection.Risks, options.Repairs) || spool.PathOf(item) is not { } path)
+            || !MessageRepair.Needed(inspection.Risks, options.Repairs) || spool.BytesOf(item) is not { } sent)
         {
             return item;
         }
 
-        var (bytes, changes) = MessageRepair.Apply(File.ReadAllBytes(path), options.Repairs);
+        var (bytes, changes) = MessageRepair.Apply(sent, options.Repairs);
         if (changes.Count == 0)
         {
             return item;
         }
 
-        var original = new Quarantine(options.QuarantineDirectory).Keep(Account, unit.Route.Source, unit.UidValidity, item.Source.SourceId, path);
+        var original = new Quarantine(options.QuarantineDirectory).Keep(Account, unit.Route.Source, unit.UidValidity, item.Source.SourceId, sent);
         log.Repairs.Add(new MessageRepaired(Account, unit.Route.Source, item.Source.SourceId, changes, original));
         _repaired[item.Source] = MessageIdentity.HeaderDigest(bytes, bytes.Length);
         return spool.Replace(item, bytes);

@@ -3,92 +3,136 @@ using Runbook.Adapters.Mail;
 namespace Runbook.Steps.Mail;
 
 /// <summary>
-/// Holds one batch of fetched messages as temp files, so memory does not grow with message size and an APPEND retried
-/// without a refused keyword can re-read the exact bytes. Files are deleted when the batch is disposed; what a killed
-/// run left behind is removed by <see cref="SpoolSweeper"/>.
+/// Holds one batch of fetched messages so that an APPEND retried without a refused keyword can re-read the exact
+/// bytes: small messages in memory, up to <see cref="MemoryBudget"/> per batch, the rest as temp files, so memory does
+/// not grow with message size. Files are deleted when the batch is disposed; what a killed run left behind is removed
+/// by <see cref="SpoolSweeper"/>. The directory is only made for a batch that needs a file: most batches of small
+/// mailboxes never touch the disk (a directory and a file per message cost more CPU than the copy itself).
 /// </summary>
 internal sealed class MessageSpool : IDisposable
 {
+    /// <summary>A message up to this size may be held in memory.</summary>
+    internal const int MemoryMessageLimit = 256 * 1024;
+    /// <summary>Bytes held in memory per batch: with two batches per account in flight, 8 accounts hold at most 16 MiB.</summary>
+    internal const int MemoryBudget = 1024 * 1024;
     private const int BufferSize = 81920;
-    private readonly string _directory;
-    private readonly List<string> _files = [];
-    private readonly Dictionary<AppendItem, string> _paths = new(ReferenceEqualityComparer.Instance);
+    private readonly string _root;
+    private readonly Dictionary<AppendItem, Func<byte[]>> _contents = new(ReferenceEqualityComparer.Instance);
+    private string? _directory;
+    private int _files;
+    private long _inMemory;
 
     public MessageSpool(string root)
     {
         SpoolSweeper.SweepOnce(root);
-        _directory = Path.Combine(root, SpoolSweeper.NewName());
-        // The spool holds copies of people's mail: only the running user may enter it.
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(_directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        _root = root;
     }
 
-    /// <summary>Fetches the messages' exact bytes into one file each and returns items that re-open those files.</summary>
+    /// <summary>The spool's directory, made (private to the running user) when the first file needs it; null until then.</summary>
+    public string? Directory => _directory;
+
+    /// <summary>Fetches the messages' exact bytes, each into memory or a file of its own, and returns items that re-read them.</summary>
     public async Task<IReadOnlyList<AppendItem>> SpoolAsync(
         IMailSource source, string folder, IReadOnlyList<SourceMessage> messages, CancellationToken cancellationToken)
     {
-        var paths = new Dictionary<SourceMessage, (string Path, InspectingStream Stream)>(ReferenceEqualityComparer.Instance);
+        var spooled = new Dictionary<SourceMessage, (Spooled Where, InspectingStream Stream)>(ReferenceEqualityComparer.Instance);
         await source.CopyRawManyAsync(folder, messages, message =>
         {
-            var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            _files.Add(path);
+            var where = Open(message.Size);
             // Hashed and inspected on the way in, so checking what the new server stored costs no second read.
-            var stream = new InspectingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous));
-            paths[message] = (path, stream);
+            var stream = new InspectingStream(where.Stream);
+            spooled[message] = (where, stream);
             return stream;
         }, cancellationToken);
 
-        // A message expunged on the source between listing and fetch has no file: it is gone and no longer listed.
-        var items = messages.Where(paths.ContainsKey).Select(m => Item(m, paths[m].Path, paths[m].Stream.Result)).ToList();
-        foreach (var item in items)
-        {
-            _paths[item] = paths[item.Source].Path;
-        }
-
-        return items;
+        // A message expunged on the source between listing and fetch has nothing spooled: it is gone and no longer listed.
+        return [.. messages.Where(spooled.ContainsKey).Select(m => Item(m, spooled[m].Where, spooled[m].Stream.Result))];
     }
 
-    /// <summary>The spool file behind an item of this spool, or null.</summary>
-    public string? PathOf(AppendItem item) => _paths.GetValueOrDefault(item);
+    /// <summary>The exact bytes behind an item of this spool, or null when it is not one of its items.</summary>
+    public byte[]? BytesOf(AppendItem item) => _contents.TryGetValue(item, out var read) ? read() : null;
 
     /// <summary>An item with other bytes (a repaired message), spooled beside the original one, inspected again.</summary>
     public AppendItem Replace(AppendItem item, byte[] bytes)
     {
-        var path = Path.Combine(_directory, _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _files.Add(path);
-        var stream = new InspectingStream(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize));
+        var where = Open(bytes.Length);
+        var stream = new InspectingStream(where.Stream);
         using (stream)
         {
             stream.Write(bytes);
         }
 
-        var replaced = Item(item.Source, path, stream.Result);
-        _paths[replaced] = path;
-        return replaced;
+        return Item(item.Source, where, stream.Result);
     }
 
-    private static AppendItem Item(SourceMessage message, string path, ContentInspection? inspection) => new()
+    /// <summary>Where a message of <paramref name="size"/> bytes (as the source announced it) is written: memory while the budget lasts, else a file.</summary>
+    private Spooled Open(long size)
     {
-        Inspection = inspection,
-        Source = message,
-        Size = new FileInfo(path).Length,
-        OpenContent = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
-        Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
-        Keywords = message.Keywords,
-        InternalDate = message.InternalDate,
-    };
+        if (size <= MemoryMessageLimit && _inMemory + size <= MemoryBudget)
+        {
+            _inMemory += size;
+            return new Spooled(null, new MemoryStream((int)size));
+        }
+
+        var path = Path.Combine(EnsureDirectory(), (_files++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new Spooled(path, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous));
+    }
+
+    private AppendItem Item(SourceMessage message, Spooled where, ContentInspection? inspection)
+    {
+        // MemoryStream.ToArray works after the adapter disposed the stream; the array is the message, exactly.
+        var bytes = where.Path is null ? ((MemoryStream)where.Stream).ToArray() : null;
+        var path = where.Path;
+        var item = new AppendItem
+        {
+            Inspection = inspection,
+            Source = message,
+            Size = bytes?.Length ?? new FileInfo(path!).Length,
+            OpenContent = bytes is not null
+                ? () => new MemoryStream(bytes, writable: false)
+                : () => new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
+            Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
+            Keywords = message.Keywords,
+            InternalDate = message.InternalDate,
+        };
+        _contents[item] = bytes is not null ? () => bytes : () => File.ReadAllBytes(path!);
+        return item;
+    }
+
+    private string EnsureDirectory()
+    {
+        if (_directory is not null)
+        {
+            return _directory;
+        }
+
+        var directory = Path.Combine(_root, SpoolSweeper.NewName());
+        // The spool holds copies of people's mail: only the running user may enter it.
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return _directory = directory;
+    }
+
+    /// <summary>A spooled message: its file (null when held in memory) and the stream its bytes are written to.</summary>
+    private sealed record Spooled(string? Path, Stream Stream);
 
     public void Dispose()
     {
+        if (_directory is null)
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            System.IO.Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {

@@ -162,6 +162,21 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_a_server_with_STATUS_SIZE_When_a_folders_status_is_read_Then_its_bytes_are_the_sum_of_its_messages_sizes()
+    {
+        var login = _lab.NewLogin();
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [Item(Crlf("one")), Item(Crlf("two, a little longer")), Item(Crlf(new string('x', 5000)))]);
+
+        await using var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None);
+        var status = await source.GetStatusAsync("INBOX", None);
+        var messages = await source.ListMessagesAsync("INBOX", 0, None);
+
+        Assert.Equal(3, status.Count);
+        Assert.Equal(messages.Sum(m => m.Size), status.Bytes);
+        Assert.Equal((await source.IndexAsync("INBOX", None)).UidValidity, status.UidValidity);
+    }
+
+    [Fact]
     public async Task Given_identical_copies_When_listed_on_both_sides_Then_identities_agree()
     {
         var login = _lab.NewLogin();

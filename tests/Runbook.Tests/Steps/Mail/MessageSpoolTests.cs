@@ -1,23 +1,54 @@
+using Runbook.Adapters.Mail;
 using Runbook.Steps.Mail;
+using Runbook.Tests.Steps.Mail.Fakes;
 
 namespace Runbook.Tests.Steps.Mail;
 
 public sealed class MessageSpoolTests
 {
     [Fact]
-    public void Given_a_new_spool_Then_only_its_owner_can_enter_it_and_disposing_removes_it()
+    public async Task Given_small_messages_When_spooled_Then_they_stay_in_memory_no_directory_is_made_and_their_bytes_are_exact()
     {
         var root = Directory.CreateTempSubdirectory("spool-test-").FullName;
         try
         {
+            var (source, messages, bytes) = Source(("INBOX", 3, 1_000));
+            using var spool = new MessageSpool(root);
+
+            var items = await spool.SpoolAsync(source, "INBOX", messages, CancellationToken.None);
+
+            Assert.Null(spool.Directory);
+            Assert.Empty(Directory.GetFileSystemEntries(root));
+            Assert.Equal(messages.Select(m => m.Size), items.Select(i => i.Size));
+            Assert.Equal(bytes, items.Select(Read));
+            Assert.Equal(Read(items[1]), spool.BytesOf(items[1]));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_large_message_and_more_than_the_memory_budget_When_spooled_Then_those_go_to_files_only_the_owner_can_read_and_disposing_removes_them()
+    {
+        var root = Directory.CreateTempSubdirectory("spool-test-").FullName;
+        try
+        {
+            // One over the per-message limit, then small ones past the budget: 4 × 250 kB fit in 1 MiB, the fifth does not.
+            var (source, messages, bytes) = Source(("INBOX", 1, MessageSpool.MemoryMessageLimit + 1), ("INBOX", 5, 250_000));
             string directory;
-            using (new MessageSpool(root))
+            using (var spool = new MessageSpool(root))
             {
-                directory = Assert.Single(Directory.GetDirectories(root));
+                var items = await spool.SpoolAsync(source, "INBOX", messages, CancellationToken.None);
+
+                directory = Assert.IsType<string>(spool.Directory);
+                Assert.Equal(2, Directory.GetFiles(directory).Length);
+                Assert.Equal(bytes, items.Select(Read));
+                Assert.Equal(Read(items[0]), spool.BytesOf(items[0]));
                 if (!OperatingSystem.IsWindows())
                 {
-                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
-                        File.GetUnixFileMode(directory));
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
                 }
             }
 
@@ -27,6 +58,31 @@ public sealed class MessageSpoolTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    private static (FakeMailSource Source, IReadOnlyList<SourceMessage> Messages, IReadOnlyList<byte[]> Bytes) Source(params (string Folder, int Count, int Size)[] groups)
+    {
+        var server = new FakeServer("", '/');
+        var n = 0;
+        foreach (var (folder, count, size) in groups)
+        {
+            for (var i = 0; i < count; i++, n++)
+            {
+                var head = $"Message-ID: <m{n}@spool.test>\r\nSubject: {n}\r\n\r\n";
+                server.Folder(folder).AddBytes([.. System.Text.Encoding.ASCII.GetBytes(head), .. Enumerable.Repeat((byte)('a' + n % 26), size - head.Length)]);
+            }
+        }
+
+        var stored = server.Folders[groups[0].Folder].Messages;
+        return (new FakeMailSource(server), [.. stored.Select(m => FakeServer.ToSource(m, pop3: false))], [.. stored.Select(m => m.Bytes)]);
+    }
+
+    private static byte[] Read(AppendItem item)
+    {
+        using var content = item.OpenContent();
+        using var buffer = new MemoryStream();
+        content.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     [Fact]

@@ -42,9 +42,20 @@ internal sealed class ImapMailSource : IMailSource
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", () => ImapNamespaces.ListAsync(_client, cancellationToken));
 
+    /// <summary>One STATUS (MESSAGES UIDVALIDITY SIZE) where STATUS=SIZE is offered (RFC 8438); else EXAMINE and every message's RFC822.SIZE.</summary>
     public Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading status of {folder}", async () =>
         {
+            if (_client.Capabilities.HasFlag(ImapCapabilities.StatusSize))
+            {
+                var target = await _client.GetFolderAsync(folder, cancellationToken);
+                await target.StatusAsync(StatusItems.UidValidity | StatusItems.Count | StatusItems.Size, cancellationToken);
+                if (target.Size is { } size)
+                {
+                    return new SourceFolderStatus(target.FullName, target.UidValidity, target.Count, (long)size);
+                }
+            }
+
             var open = await ExamineAsync(folder, refresh: true, cancellationToken);
             long bytes = 0;
             if (open.Count > 0)

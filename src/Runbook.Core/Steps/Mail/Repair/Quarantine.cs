@@ -8,8 +8,8 @@ internal sealed class Quarantine(string root)
 {
     public string Root => root;
 
-    /// <summary>Copies <paramref name="original"/> in (atomically: temp file, then rename) and returns where it is.</summary>
-    public string Keep(string account, string folder, uint uidValidity, string sourceId, string original)
+    /// <summary>Writes the <paramref name="original"/> bytes in (atomically: temp file, then rename) and returns where they are.</summary>
+    public string Keep(string account, string folder, uint uidValidity, string sourceId, byte[] original)
     {
         var directory = Path.Combine(root, Escape(account), "f-" + Escape(folder));
         CreatePrivate(root);
@@ -17,7 +17,7 @@ internal sealed class Quarantine(string root)
         CreatePrivate(directory);
         var path = Path.Combine(directory, $"{uidValidity}-{Escape(sourceId)}.eml");
         var temp = path + ".tmp";
-        File.Copy(original, temp, overwrite: true);
+        File.WriteAllBytes(temp, original);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
