@@ -3,7 +3,7 @@
 #   RUNS=3          runs behind each figure (the table shows the median); 3 takes about 15 min on 2 idle cores
 #   IDLE=5          seconds the emptied destination is left idle (after `sync`) before every copy
 #   SMALL=200       small accounts (the lab seeder's `many` profile: 20 messages in 15 folders each)
-#   SCENARIOS="large all small workers"   which scenarios to run (one function each, below); large_tls is opt-in
+#   SCENARIOS="large all small workers"   which scenarios to run (one function each, below); large_tls and scale are opt-in
 # Writes bench/results/<UTC date>.json and .md and prints one table. Method: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -271,6 +271,24 @@ scenario_large_tls() { # opt-in (SCENARIOS="... large_tls"): the large account w
   floor_copy large-tls "$work/large.pairs" 1
   tls=
 }
+# opt-in (SCENARIOS="... scale"): does cost grow linearly and memory not at all? One account of 10,000 and one of
+# 50,000 messages (40% in INBOX, so 20,000 there), written straight into the old server's maildir; Runbook's first copy
+# and its no-op pass for each. Compare the two rows: time at most 5x, peak RSS the same.
+scenario_scale() {
+  local n user size
+  for n in 10000 50000; do
+    user="bench-x$((n / 1000))k@acme.test"
+    [ -d "$old_root/$user/Maildir/cur" ] || python3 bench/seed_maildir.py "$old_root/$user/Maildir" "$n" "$n" 0 0.4
+    printf '%s\n' "$user" > "$work/x$n.pairs"
+    plan "rb-x$n" "$work/x$n.pairs" 1 "$(migrate_steps 1)"
+    size=$(source_size "$work/x$n.pairs")
+    empty_destination "$work/x$n.pairs"
+    timed "scale-$((n / 1000))k" runbook copy $size "${runbook[@]}" apply "$work/rb-x$n.yaml"
+    check "scale-$((n / 1000))k" runbook copy "$work/x$n.pairs"
+    "${runbook[@]}" reset "$work/rb-x$n.yaml" migrate >/dev/null
+    timed "scale-$((n / 1000))k" runbook no-op - - "${runbook[@]}" apply "$work/rb-x$n.yaml"
+  done
+}
 # Runbook `apply --worker` with 1, 2 and 4 worker processes on one plan of the four bench accounts, the state in a fresh
 # database of the lab's PostgreSQL each time (issue 14). /usr/bin/time times the shell that starts them and waits.
 scenario_workers() {
@@ -303,4 +321,4 @@ python3 bench/bench_table.py "$runs" "$checks" "bench/results/$stamp" \
   "runs=$RUNS" "idle=$IDLE" "small=$SMALL" "nproc=$(nproc)" "load_before=$load_before" \
   "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" "seconds=$(( $(date +%s) - started ))" \
   "commit=$(git rev-parse --short HEAD)" "mbsync=$(mbsync --version | head -1)" \
-  "skipped=$(case " $SCENARIOS " in *" large_tls "*) ;; *) printf 'TLS (opt-in scenario large_tls); ' ;; esac)mail_fsync = never variants; verify"
+  "skipped=$(case " $SCENARIOS " in *" large_tls "*) ;; *) printf 'TLS (opt-in scenario large_tls); ' ;; esac)$(case " $SCENARIOS " in *" scale "*) ;; *) printf '10,000 vs 50,000 messages (opt-in scenario scale); ' ;; esac)mail_fsync = never variants; verify"

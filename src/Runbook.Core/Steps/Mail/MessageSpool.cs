@@ -4,10 +4,10 @@ namespace Runbook.Steps.Mail;
 
 /// <summary>
 /// Holds one batch of fetched messages so that an APPEND retried without a refused keyword can re-read the exact
-/// bytes: small messages in memory, up to <see cref="MemoryBudget"/> per batch, the rest as temp files, so memory does
-/// not grow with message size. Files are deleted when the batch is disposed; what a killed run left behind is removed
-/// by <see cref="SpoolSweeper"/>. The directory is only made for a batch that needs a file: most batches of small
-/// mailboxes never touch the disk (a directory and a file per message cost more CPU than the copy itself).
+/// bytes: small messages in memory, up to <see cref="MemoryBudget"/> per batch, the rest as files, so memory does not
+/// grow with message size. The files live in a directory of <see cref="SpoolSlots"/>, taken when the first file is
+/// needed and handed back when the batch is disposed; what a killed run left behind is removed by
+/// <see cref="SpoolSweeper"/>. Most batches of small mailboxes never touch the disk.
 /// </summary>
 internal sealed class MessageSpool : IDisposable
 {
@@ -18,8 +18,8 @@ internal sealed class MessageSpool : IDisposable
     private const int BufferSize = 81920;
     private readonly string _root;
     private readonly Dictionary<AppendItem, Func<byte[]>> _contents = new(ReferenceEqualityComparer.Instance);
+    private readonly List<string> _files = [];
     private string? _directory;
-    private int _files;
     private long _inMemory;
 
     public MessageSpool(string root)
@@ -28,7 +28,7 @@ internal sealed class MessageSpool : IDisposable
         _root = root;
     }
 
-    /// <summary>The spool's directory, made (private to the running user) when the first file needs it; null until then.</summary>
+    /// <summary>The spool's directory (private to the running user), taken when the first file needs it; null until then and after disposal.</summary>
     public string? Directory => _directory;
 
     /// <summary>Fetches the messages' exact bytes, each into memory or a file of its own, and returns items that re-read them.</summary>
@@ -74,8 +74,11 @@ internal sealed class MessageSpool : IDisposable
             return new Spooled(null, new MemoryStream((int)size));
         }
 
-        var path = Path.Combine(EnsureDirectory(), (_files++).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new Spooled(path, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous));
+        // A reused slot may hold a file of that name from an earlier batch: it is overwritten in place and cut to what
+        // was written, never emptied first (on ext4 a file truncated to zero and written again is flushed on close).
+        var path = Path.Combine(EnsureDirectory(), _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _files.Add(path);
+        return new Spooled(path, new OverwritingFileStream(path, BufferSize));
     }
 
     private AppendItem Item(SourceMessage message, Spooled where, ContentInspection? inspection)
@@ -99,44 +102,43 @@ internal sealed class MessageSpool : IDisposable
         return item;
     }
 
-    private string EnsureDirectory()
-    {
-        if (_directory is not null)
-        {
-            return _directory;
-        }
-
-        var directory = Path.Combine(_root, SpoolSweeper.NewName());
-        // The spool holds copies of people's mail: only the running user may enter it.
-        if (OperatingSystem.IsWindows())
-        {
-            System.IO.Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return _directory = directory;
-    }
+    private string EnsureDirectory() => _directory ??= SpoolSlots.Take(_root);
 
     /// <summary>A spooled message: its file (null when held in memory) and the stream its bytes are written to.</summary>
     private sealed record Spooled(string? Path, Stream Stream);
 
-    public void Dispose()
+    /// <summary>Writes over an existing file (or a new one) and, when disposed, cuts it to the bytes written.</summary>
+    private sealed class OverwritingFileStream(string path, int bufferSize)
+        : FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize, FileOptions.Asynchronous)
     {
-        if (_directory is null)
+        protected override void Dispose(bool disposing)
         {
-            return;
+            if (disposing && CanWrite)
+            {
+                Flush();
+                SetLength(Position);
+            }
+            base.Dispose(disposing);
         }
 
-        try
+        public override async ValueTask DisposeAsync()
         {
-            System.IO.Directory.Delete(_directory, recursive: true);
+            if (CanWrite)
+            {
+                await FlushAsync();
+                SetLength(Position);
+            }
+            await base.DisposeAsync();
         }
-        catch (IOException)
+    }
+
+    /// <summary>Hands the directory back for the next batch, which overwrites its files.</summary>
+    public void Dispose()
+    {
+        if (_directory is not null)
         {
-            // A leftover spool file holds a copy of mail; it lives under the temp root and is retried next time.
+            SpoolSlots.Return(_root, _directory);
+            _directory = null;
         }
     }
 }

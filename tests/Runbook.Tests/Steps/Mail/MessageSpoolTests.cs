@@ -30,7 +30,7 @@ public sealed class MessageSpoolTests
     }
 
     [Fact]
-    public async Task Given_a_large_message_and_more_than_the_memory_budget_When_spooled_Then_those_go_to_files_only_the_owner_can_read_and_disposing_removes_them()
+    public async Task Given_a_large_message_and_more_than_the_memory_budget_When_spooled_Then_those_go_to_files_only_the_owner_can_read_until_the_slots_are_deleted()
     {
         var root = Directory.CreateTempSubdirectory("spool-test-").FullName;
         try
@@ -52,7 +52,42 @@ public sealed class MessageSpoolTests
                 }
             }
 
+            // The directory waits for the next batch (which overwrites its files) and goes with the idle slots.
+            Assert.True(Directory.Exists(directory));
+            SpoolSlots.DeleteIdle(root);
             Assert.False(Directory.Exists(directory));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_disposed_spool_When_the_next_batch_needs_files_Then_it_reuses_that_directory_and_its_bytes_are_its_own()
+    {
+        var root = Directory.CreateTempSubdirectory("spool-test-").FullName;
+        try
+        {
+            var (source, messages, _) = Source(("INBOX", 2, MessageSpool.MemoryMessageLimit + 10));
+            var (shorter, shorterMessages, shorterBytes) = Source(("INBOX", 1, MessageSpool.MemoryMessageLimit + 1));
+            string first;
+            using (var spool = new MessageSpool(root))
+            {
+                await spool.SpoolAsync(source, "INBOX", messages, CancellationToken.None);
+                first = spool.Directory!;
+            }
+
+            using (var spool = new MessageSpool(root))
+            {
+                var items = await spool.SpoolAsync(shorter, "INBOX", shorterMessages, CancellationToken.None);
+
+                Assert.Equal(first, spool.Directory);
+                Assert.Equal(shorterBytes, items.Select(Read));
+                Assert.Equal(shorterBytes[0].Length, items[0].Size);
+            }
+
+            SpoolSlots.DeleteIdle(root);
         }
         finally
         {
