@@ -10,20 +10,25 @@ internal sealed partial class FolderCopier
     /// <summary>
     /// Reads back what the new server stored for a batch (APPENDUID gave the UIDs): every size in one FETCH, and the
     /// bytes of the messages at risk of alteration (8-bit headers, bare CR/LF, NUL, long lines, no header separator),
-    /// or of all with <c>verify_appends: hash</c>. Returns the source messages whose copy differs, each logged with what changed.
+    /// or of all with <c>verify_appends: hash</c>. Runs on the new server's listing connection, beside the next APPEND.
     /// </summary>
-    private async Task<IReadOnlySet<SourceMessage>> CheckStoredAsync(Unit unit, IReadOnlyList<AppendResult> outcomes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<uint, StoredMessage>> ReadStoredAsync(Unit unit, IReadOnlyList<AppendResult> outcomes, CancellationToken cancellationToken)
     {
-        var altered = new HashSet<SourceMessage>(ReferenceEqualityComparer.Instance);
-        var known = outcomes.Where(o => o is { Status: AppendStatus.Stored, Uid: not null, Item.Inspection: not null }).ToList();
+        var known = Known(outcomes);
         if (known.Count == 0)
         {
-            return altered;
+            return new Dictionary<uint, StoredMessage>();
         }
 
         var hash = known.Where(o => options.VerifyAppends == VerifyAppends.Hash || o.Item.Inspection!.Risks != ContentRisk.None).Select(o => o.Uid!.Value).ToHashSet();
-        var stored = (await session.Destination.ReadStoredAsync(unit.Route.Destination, [.. known.Select(o => o.Uid!.Value)], hash, cancellationToken)).ToDictionary(s => s.Uid);
-        foreach (var outcome in known)
+        return (await session.Destination.ReadStoredAsync(unit.Route.Destination, [.. known.Select(o => o.Uid!.Value)], hash, cancellationToken)).ToDictionary(s => s.Uid);
+    }
+
+    /// <summary>The source messages whose copy differs from what was sent, each logged with what changed.</summary>
+    private async Task<IReadOnlySet<SourceMessage>> CheckStoredAsync(Unit unit, IReadOnlyList<AppendResult> outcomes, IReadOnlyDictionary<uint, StoredMessage> stored, CancellationToken cancellationToken)
+    {
+        var altered = new HashSet<SourceMessage>(ReferenceEqualityComparer.Instance);
+        foreach (var outcome in Known(outcomes))
         {
             if (!stored.TryGetValue(outcome.Uid!.Value, out var copy) || Difference(outcome.Item, copy) is not { } what)
             {
@@ -38,6 +43,10 @@ internal sealed partial class FolderCopier
 
         return altered;
     }
+
+    /// <summary>Stored messages whose UID and sent bytes are known: only those can be checked.</summary>
+    private static List<AppendResult> Known(IReadOnlyList<AppendResult> outcomes) =>
+        [.. outcomes.Where(o => o is { Status: AppendStatus.Stored, Uid: not null, Item.Inspection: not null })];
 
     /// <summary>The new server's software (IMAP ID), asked once per account and only when a copy was altered.</summary>
     private async Task<string?> SoftwareAsync(CancellationToken cancellationToken) =>
