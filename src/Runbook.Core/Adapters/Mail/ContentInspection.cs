@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Runbook.Adapters.Mail;
@@ -21,6 +22,7 @@ internal sealed record ContentInspection(byte[] Sha256, ContentRisk Risks);
 internal sealed class InspectingStream(Stream inner) : Stream
 {
     private const int MaxLine = 998;
+    private static readonly SearchValues<byte> Special = SearchValues.Create([(byte)'\r', (byte)'\n', 0]);
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private ContentRisk _risks;
     private bool _inHeader = true;
@@ -44,11 +46,7 @@ internal sealed class InspectingStream(Stream inner) : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _hash.AppendData(buffer);
-        foreach (var b in buffer)
-        {
-            Inspect(b);
-        }
-
+        Inspect(buffer);
         inner.Write(buffer);
     }
 
@@ -57,16 +55,55 @@ internal sealed class InspectingStream(Stream inner) : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _hash.AppendData(buffer.Span);
-        foreach (var b in buffer.Span)
-        {
-            Inspect(b);
-        }
-
+        Inspect(buffer.Span);
         await inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>
+    /// Inspects a run of bytes: between CR, LF and NUL only the line length grows (and 8-bit bytes matter in the
+    /// header), so those runs are measured whole (vectorised) and only the special bytes go one by one. A message
+    /// passes here on its way to the spool: byte by byte this was an eighth of Runbook's CPU in a copy.
+    /// </summary>
+    private void Inspect(ReadOnlySpan<byte> span)
+    {
+        while (!span.IsEmpty)
+        {
+            var special = span.IndexOfAny(Special);
+            var run = special < 0 ? span : span[..special];
+            if (!run.IsEmpty)
+            {
+                if (_previous == (byte)'\r')
+                {
+                    _risks |= ContentRisk.BareCrOrLf;
+                }
+
+                if (_inHeader && run.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0)
+                {
+                    _risks |= ContentRisk.EightBitHeader;
+                }
+
+                _lineLength += run.Length;
+                if (_lineLength > MaxLine)
+                {
+                    _risks |= ContentRisk.LongLine;
+                }
+
+                _lineWasEmpty = false;
+                _previous = run[^1];
+            }
+
+            if (special < 0)
+            {
+                return;
+            }
+
+            Inspect(span[special]);
+            span = span[(special + 1)..];
+        }
+    }
 
     private void Inspect(byte b)
     {
