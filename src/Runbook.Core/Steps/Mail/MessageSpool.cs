@@ -13,7 +13,7 @@ internal sealed class MessageSpool : IDisposable
 {
     /// <summary>A message up to this size may be held in memory.</summary>
     internal const int MemoryMessageLimit = 256 * 1024;
-    /// <summary>Bytes held in memory per batch: with two batches per account in flight, 8 accounts hold at most 16 MiB.</summary>
+    /// <summary>Bytes held in memory per batch: with three batches per account in flight (read back, appended, fetched), 8 accounts hold at most 24 MiB.</summary>
     internal const int MemoryBudget = 1024 * 1024;
     private const int BufferSize = 81920;
     private readonly string _root;
