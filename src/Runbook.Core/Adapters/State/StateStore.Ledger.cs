@@ -24,26 +24,35 @@ internal sealed partial class StateStore
             At = NullableTime(r, 11)!.Value,
         }, cancellationToken, ("$a", account));
 
-    /// <summary>Writes a batch of entries in one transaction: a batch the new server confirmed is remembered whole or not at all.</summary>
+    /// <summary>
+    /// Writes a batch of entries in one transaction: a batch the new server confirmed is remembered whole or not at all.
+    /// Each statement is prepared once per batch and run per entry with new values (parsing it per entry was a tenth of
+    /// a pass's CPU when the state was deleted and 10,000 messages were matched).
+    /// </summary>
     public Task WriteLedgerAsync(string stepId, IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
         entries.Count == 0 ? Task.CompletedTask : InTransactionAsync(async t =>
         {
             var now = Now();
+            await using var upsert = Command($"""
+                INSERT INTO copy_ledger ({LedgerColumns}) VALUES ($a, $sf, $sv, $sid, $id, $size, $df, $dv, $du, $how, $step, $at)
+                ON CONFLICT(account, source_folder, source_uidvalidity, source_id) DO UPDATE SET identity = excluded.identity,
+                size = excluded.size, destination_folder = excluded.destination_folder, destination_uidvalidity = excluded.destination_uidvalidity,
+                destination_uid = excluded.destination_uid, how = excluded.how, step_id = excluded.step_id, at = excluded.at
+                """, t, ("$a", ""), ("$sf", ""), ("$sv", 0L), ("$sid", ""), ("$id", ""), ("$size", 0L), ("$df", ""), ("$dv", 0L),
+                ("$du", 0L), ("$how", ""), ("$step", stepId), ("$at", now));
+            // A message refused by an earlier pass that is now on the new server is no longer an exception.
+            await using var resolve = Command("UPDATE message_exceptions SET resolved_at = $at WHERE id = $id AND kind = 'refused' AND resolved_at IS NULL",
+                t, ("$id", ""), ("$at", now));
             foreach (var e in entries)
             {
-                await WriteAsync(t, $"""
-                    INSERT INTO copy_ledger ({LedgerColumns}) VALUES ($a, $sf, $sv, $sid, $id, $size, $df, $dv, $du, $how, $step, $at)
-                    ON CONFLICT(account, source_folder, source_uidvalidity, source_id) DO UPDATE SET identity = excluded.identity,
-                    size = excluded.size, destination_folder = excluded.destination_folder, destination_uidvalidity = excluded.destination_uidvalidity,
-                    destination_uid = excluded.destination_uid, how = excluded.how, step_id = excluded.step_id, at = excluded.at
-                    """, cancellationToken, ("$a", e.Account), ("$sf", e.SourceFolder), ("$sv", (long)e.SourceUidValidity), ("$sid", e.SourceId),
+                Set(upsert, ("$a", e.Account), ("$sf", e.SourceFolder), ("$sv", (long)e.SourceUidValidity), ("$sid", e.SourceId),
                     ("$id", e.Identity), ("$size", e.Size), ("$df", e.DestinationFolder), ("$dv", (long)e.DestinationUidValidity),
-                    ("$du", (long)e.DestinationUid), ("$how", e.How.ToString().ToLowerInvariant()), ("$step", stepId), ("$at", now));
+                    ("$du", (long)e.DestinationUid), ("$how", e.How.ToString().ToLowerInvariant()));
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
                 if (e.How != LedgerHow.Altered)
                 {
-                    // A message refused by an earlier pass that is now on the new server is no longer an exception.
-                    await WriteAsync(t, "UPDATE message_exceptions SET resolved_at = $at WHERE id = $id AND kind = 'refused' AND resolved_at IS NULL",
-                        cancellationToken, ("$id", MessageException.IdOf(e.Account, e.SourceFolder, e.SourceUidValidity, e.SourceId)), ("$at", now));
+                    Set(resolve, ("$id", MessageException.IdOf(e.Account, e.SourceFolder, e.SourceUidValidity, e.SourceId)));
+                    await resolve.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
         }, cancellationToken);

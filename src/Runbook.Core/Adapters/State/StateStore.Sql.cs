@@ -37,6 +37,15 @@ internal sealed partial class StateStore
         return command;
     }
 
+    /// <summary>New values for parameters of a command made by <see cref="Command"/> (same names, same types), to run it again.</summary>
+    private void Set(DbCommand command, params (string Name, object Value)[] values)
+    {
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[_dialect.Parameter(name)].Value = value;
+        }
+    }
+
     private async Task<int> WriteAsync(DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, transaction, parameters);
