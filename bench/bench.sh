@@ -278,21 +278,15 @@ scenario_large_tls() { # opt-in (SCENARIOS="... large_tls"): the large account w
   tls=
 }
 # opt-in (SCENARIOS="... scale"): does cost grow linearly and memory not at all? One account of 10,000 and one of
-# 50,000 messages (40% in INBOX, so 20,000 there), written straight into the old server's maildir; Runbook's first copy
-# and its no-op pass for each. Compare the two rows: time at most 5x, peak RSS the same.
+# 50,000 messages (40% in INBOX, so 20,000 there), written straight into the old server's maildir; Runbook's passes
+# for each. Compare the two accounts' rows: time at most 5x, peak RSS the same.
 scenario_scale() {
-  local n user size
+  local n user
   for n in 10000 50000; do
     user="bench-x$((n / 1000))k@acme.test"
     [ -d "$old_root/$user/Maildir/cur" ] || python3 bench/seed_maildir.py "$old_root/$user/Maildir" "$n" "$n" 0 0.4
     printf '%s\n' "$user" > "$work/x$n.pairs"
-    plan "rb-x$n" "$work/x$n.pairs" 1 "$(migrate_steps 1)"
-    size=$(source_size "$work/x$n.pairs")
-    empty_destination "$work/x$n.pairs"
-    timed "scale-$((n / 1000))k" runbook copy $size "${runbook[@]}" apply "$work/rb-x$n.yaml"
-    check "scale-$((n / 1000))k" runbook copy "$work/x$n.pairs"
-    "${runbook[@]}" reset "$work/rb-x$n.yaml" migrate >/dev/null
-    timed "scale-$((n / 1000))k" runbook no-op - - "${runbook[@]}" apply "$work/rb-x$n.yaml"
+    runbook_passes "scale-$((n / 1000))k" "$work/x$n.pairs" 1
   done
 }
 # Runbook `apply --worker` with 1, 2 and 4 worker processes on one plan of the four bench accounts, the state in a fresh

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Runbook.Adapters.Mail;
+using Runbook.Plan.Model;
 
 namespace Runbook.Tests.Support;
 
@@ -32,6 +34,10 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
 
     public string Capabilities { get; }
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>This server as an adapter sees it: loopback, its port, plain text unless <paramref name="security"/> says otherwise.</summary>
+    public MailEndpoint Endpoint(string name, TransportSecurity security = TransportSecurity.None) =>
+        new(name, new Runbook.Plan.Model.Endpoint { Host = "127.0.0.1", Port = Port, Security = security });
     /// <summary>Every command of every connection, in arrival order (lock it while connections are open).</summary>
     public List<ReceivedCommand> Received { get; } = [];
 

@@ -18,8 +18,8 @@ internal sealed class MessageSpool : IDisposable
     private const int BufferSize = 81920;
     private readonly string _root;
     private readonly Dictionary<AppendItem, Func<byte[]>> _contents = new(ReferenceEqualityComparer.Instance);
-    private readonly List<string> _files = [];
     private string? _directory;
+    private int _files;
     private long _inMemory;
 
     public MessageSpool(string root)
@@ -76,8 +76,7 @@ internal sealed class MessageSpool : IDisposable
 
         // A reused slot may hold a file of that name from an earlier batch: it is overwritten in place and cut to what
         // was written, never emptied first (on ext4 a file truncated to zero and written again is flushed on close).
-        var path = Path.Combine(EnsureDirectory(), _files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _files.Add(path);
+        var path = Path.Combine(EnsureDirectory(), (_files++).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new Spooled(path, new OverwritingFileStream(path, BufferSize));
     }
 

@@ -36,7 +36,7 @@ public sealed class ConnectionErrorTests
     public async Task Given_a_refused_login_When_the_raw_connection_logs_in_Then_authentication_failed_without_the_password()
     {
         await using var server = new ScriptedImapServer("IMAP4rev1 AUTH=PLAIN SASL-IR", _ => []) { RefuseLogin = true };
-        var endpoint = new MailEndpoint("new", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None });
+        var endpoint = server.Endpoint("new");
 
         var error = await Assert.ThrowsAsync<AuthenticationFailedException>(
             () => RawImapConnection.OpenAsync(endpoint, new MailLogin("bob@new.test", "hunter2-secret"), CancellationToken.None));
@@ -50,7 +50,7 @@ public sealed class ConnectionErrorTests
     public async Task Given_starttls_required_When_the_server_does_not_offer_it_Then_unreachable_never_plain()
     {
         await using var server = new ScriptedImapServer("IMAP4rev1 AUTH=PLAIN", _ => ["TAG OK"]);
-        var endpoint = new MailEndpoint("new", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.StartTls });
+        var endpoint = server.Endpoint("new", TransportSecurity.StartTls);
 
         var error = await Assert.ThrowsAsync<ServerUnreachableException>(() => RawImapConnection.OpenAsync(endpoint, new MailLogin("a", "pw"), CancellationToken.None));
 

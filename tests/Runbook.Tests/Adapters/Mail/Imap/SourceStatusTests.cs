@@ -1,6 +1,5 @@
 using Runbook.Adapters.Mail;
 using Runbook.Adapters.Mail.Imap;
-using Runbook.Plan.Model;
 using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Adapters.Mail.Imap;
@@ -59,6 +58,6 @@ public sealed class SourceStatusTests
 
     private static Task<ImapMailSource> ConnectAsync(ScriptedImapServer server) =>
         ImapMailSource.ConnectAsync(
-            new MailEndpoint("old", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None }),
+            server.Endpoint("old"),
             new MailLogin("u", "p"), None);
 }

@@ -1,6 +1,5 @@
 using Runbook.Adapters.Mail;
 using Runbook.Adapters.Mail.Imap;
-using Runbook.Plan.Model;
 using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Adapters.Mail.Imap;
@@ -109,6 +108,6 @@ public sealed class UnusualReplyTests
 
     private static Task<ImapMailDestination> ConnectAsync(ScriptedImapServer server) =>
         ImapMailDestination.ConnectAsync(
-            new MailEndpoint("new", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None }),
+            server.Endpoint("new"),
             new MailLogin("u", "p"), None);
 }

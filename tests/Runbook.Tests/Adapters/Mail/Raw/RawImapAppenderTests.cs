@@ -2,7 +2,6 @@ using System.Text;
 using Runbook.Adapters.Mail;
 using Runbook.Adapters.Mail.Raw;
 using Runbook.Errors;
-using Runbook.Plan.Model;
 using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Adapters.Mail.Raw;
@@ -145,7 +144,7 @@ public sealed class RawImapAppenderTests
     public async Task Given_content_that_cannot_be_read_When_appending_Then_the_connection_is_not_reused()
     {
         await using var server = new ScriptedImapServer(FullCaps, _ => ["TAG OK done"]);
-        var endpoint = new MailEndpoint("fake", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None });
+        var endpoint = server.Endpoint("fake");
         await using var connection = await RawImapConnection.OpenAsync(endpoint, new MailLogin("u", "p"), CancellationToken.None);
         var unreadable = Item("1", new byte[10]) with { OpenContent = () => throw new FileNotFoundException("spool file gone") };
 
@@ -156,7 +155,7 @@ public sealed class RawImapAppenderTests
 
     private static async Task<IReadOnlyList<AppendResult>> AppendAsync(ScriptedImapServer server, string mailbox, IReadOnlyList<AppendItem> items, long? appendLimit = null)
     {
-        var endpoint = new MailEndpoint("fake", new Endpoint { Host = "127.0.0.1", Port = server.Port, Security = TransportSecurity.None });
+        var endpoint = server.Endpoint("fake");
         await using var connection = await RawImapConnection.OpenAsync(endpoint, new MailLogin("u", "p"), CancellationToken.None);
         return await new RawImapAppender(connection, appendLimit).AppendAsync(mailbox, items, CancellationToken.None);
     }
