@@ -177,6 +177,22 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_more_messages_than_one_header_fetch_holds_When_described_Then_each_comes_once_in_uid_order()
+    {
+        var login = _lab.NewLogin();
+        var count = ImapSourceMapping.DescribeChunk * 2 + 3;
+        await SeedAsync(_lab.Old("imap"), login, "INBOX", [.. Enumerable.Range(0, count).Select(i => Item(Crlf($"m{i}", $"id-{i}@x")))]);
+
+        await using var source = await ImapMailSource.ConnectAsync(_lab.Old("imap"), login, None);
+        var index = await source.IndexAsync("INBOX", None);
+        var reversed = index.Messages.Reverse().ToList();
+        var described = await source.DescribeAsync("INBOX", reversed, None);
+
+        Assert.Equal(index.Messages.Select(m => m.Uid), described.Select(m => m.Uid));
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"id-{i}@x"), described.Select(m => m.MessageId));
+    }
+
+    [Fact]
     public async Task Given_identical_copies_When_listed_on_both_sides_Then_identities_agree()
     {
         var login = _lab.NewLogin();

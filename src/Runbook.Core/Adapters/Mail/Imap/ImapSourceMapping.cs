@@ -94,33 +94,41 @@ internal static class ImapSourceMapping
     }
 
     /// <summary>
-    /// Describes messages of an open folder in one FETCH. A header block the parser could not read at all (no field
-    /// before a broken line) is fetched again raw for that message alone, so its identity still comes from its bytes.
+    /// UIDs per FETCH of headers. MailKit keeps every summary of a FETCH, parsed headers and all, until it completes:
+    /// one FETCH over a 20,000-message folder took the pass over the 200 MB target; a chunk holds a few MB.
+    /// </summary>
+    internal const int DescribeChunk = 1000;
+
+    /// <summary>
+    /// Describes messages of an open folder, one FETCH per <see cref="DescribeChunk"/> UIDs, in UID order. A header
+    /// block the parser could not read at all (no field before a broken line) is fetched again raw for that message
+    /// alone, so its identity still comes from its bytes.
     /// </summary>
     public static async Task<IReadOnlyList<SourceMessage>> DescribeAsync(IMailFolder open, IReadOnlyList<uint> uids, CancellationToken cancellationToken)
     {
-        if (uids.Count == 0)
+        var messages = new List<SourceMessage>(uids.Count);
+        foreach (var chunk in uids.Order().Chunk(DescribeChunk))
         {
-            return [];
-        }
-
-        var wanted = uids.Select(u => new UniqueId(open.UidValidity, u)).ToList();
-        var summaries = await open.FetchAsync(wanted, ListingRequest(), cancellationToken);
-        var messages = new List<SourceMessage>(summaries.Count);
-        foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
-        {
-            byte[]? raw = null;
-            if (summary.Headers is not { Count: > 0 } && summary.Size > 0)
+            var summaries = await open.FetchAsync([.. chunk.Select(u => new UniqueId(open.UidValidity, u))], ListingRequest(), cancellationToken);
+            foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
             {
-                using var stream = await open.GetStreamAsync(summary.UniqueId, "HEADER", cancellationToken);
-                using var copy = new MemoryStream();
-                await stream.CopyToAsync(copy, cancellationToken);
-                raw = copy.ToArray();
+                messages.Add(Message(summary, await RawHeaderIfUnreadAsync(open, summary, cancellationToken)));
             }
-
-            messages.Add(Message(summary, raw));
         }
 
         return messages;
+    }
+
+    private static async Task<byte[]?> RawHeaderIfUnreadAsync(IMailFolder open, IMessageSummary summary, CancellationToken cancellationToken)
+    {
+        if (summary.Headers is { Count: > 0 } || summary.Size is not > 0)
+        {
+            return null;
+        }
+
+        using var stream = await open.GetStreamAsync(summary.UniqueId, "HEADER", cancellationToken);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
     }
 }
