@@ -10,7 +10,8 @@ namespace Runbook.Steps.Mail;
 internal sealed class AccountLedger
 {
     private readonly ICopyLedger _store;
-    private readonly Dictionary<(string Folder, uint Validity, string Id), LedgerEntry> _entries = [];
+    /// <summary>Entries by source folder, then (UIDVALIDITY, id): a unit reads and forgets its own folders only.</summary>
+    private readonly Dictionary<string, Dictionary<(uint Validity, string Id), LedgerEntry>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FolderState> _folders = new(StringComparer.Ordinal);
     private readonly object _lock = new();
 
@@ -52,12 +53,8 @@ internal sealed class AccountLedger
         var entries = await _store.ReadAsync(Account, cancellationToken);
         lock (_lock)
         {
-            foreach (var entry in entries)
-            {
-                _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
-            }
-
-            WasEmpty = _entries.Count == 0;
+            Add(entries);
+            WasEmpty = entries.Count == 0;
         }
     }
 
@@ -72,7 +69,7 @@ internal sealed class AccountLedger
     {
         lock (_lock)
         {
-            return _entries.GetValueOrDefault((folder, uidValidity, sourceId));
+            return _entries.GetValueOrDefault(folder)?.GetValueOrDefault((uidValidity, sourceId));
         }
     }
 
@@ -85,7 +82,7 @@ internal sealed class AccountLedger
     {
         lock (_lock)
         {
-            return _entries.Values
+            return sources.Select(s => s.Folder).Distinct().SelectMany(f => _entries.TryGetValue(f, out var entries) ? entries.Values : Enumerable.Empty<LedgerEntry>())
                 .Where(e => e.DestinationFolder == destination && e.DestinationUidValidity == uidValidity && e.DestinationUid != 0)
                 .Where(e => sources.Contains((e.SourceFolder, e.SourceUidValidity)))
                 .Select(e => e.DestinationUid)
@@ -105,10 +102,35 @@ internal sealed class AccountLedger
         await _store.RecordAsync(entries, cancellationToken);
         lock (_lock)
         {
-            foreach (var entry in entries)
+            Add(entries);
+        }
+    }
+
+    /// <summary>
+    /// Drops the entries of source folders whose unit is done: no later unit of the pass reads them (a source folder
+    /// has one route, and a unit claims only its own folders' copies), and keeping them would make the first copy of
+    /// a 50,000-message account hold all 50,000 until its end.
+    /// </summary>
+    public void Forget(IEnumerable<string> sourceFolders)
+    {
+        lock (_lock)
+        {
+            foreach (var folder in sourceFolders)
             {
-                _entries[(entry.SourceFolder, entry.SourceUidValidity, entry.SourceId)] = entry;
+                _entries.Remove(folder);
             }
+        }
+    }
+
+    private void Add(IEnumerable<LedgerEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (!_entries.TryGetValue(entry.SourceFolder, out var folder))
+            {
+                _entries[entry.SourceFolder] = folder = [];
+            }
+            folder[(entry.SourceUidValidity, entry.SourceId)] = entry;
         }
     }
 }

@@ -37,6 +37,7 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
         {
             var routes = unit.ToList();
             folders.AddRange(await RunUnitAsync(session, copier, unit.Key, routes, existing.Contains(unit.Key), apply, cancellationToken));
+            ledger.Forget(routes.Select(r => r.Source));
         }
 
         // Only after every unit ran, in one transaction: a pass cut short remembers nothing, and the next one reads again.
