@@ -46,6 +46,9 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     /// <summary>When set, the answer to LOGIN/AUTHENTICATE ("TAG NO [UNAVAILABLE] try later"), instead of OK or the refusal.</summary>
     public string? LoginReply { get; init; }
 
+    /// <summary>When set, the greeting and the login's OK name the capabilities ("[CAPABILITY ...]"), as Dovecot's do.</summary>
+    public bool NamesCapabilities { get; init; }
+
     /// <summary>When set, the server closes the connection once a command has received this many literal bytes.</summary>
     public int? CloseAfterLiteralBytes { get; init; }
 
@@ -89,7 +92,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
         using var owned = client;
         var stream = client.GetStream();
         var reader = new ByteReader(stream);
-        await Send(stream, "* OK fake ready");
+        await Send(stream, NamesCapabilities ? $"* OK [CAPABILITY {Capabilities}] fake ready" : "* OK fake ready");
         while (await reader.ReadLineAsync() is { } first)
         {
             var (tag, rest) = Split(first);
@@ -135,7 +138,7 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     private IEnumerable<string>? Defaults(ReceivedCommand command) => command.Verb switch
     {
         "CAPABILITY" => [$"* CAPABILITY {Capabilities}", "TAG OK done"],
-        "AUTHENTICATE" or "LOGIN" => [LoginReply ?? (RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : "TAG OK logged in")],
+        "AUTHENTICATE" or "LOGIN" => [LoginReply ?? (RefuseLogin ? "TAG NO [AUTHENTICATIONFAILED] Authentication failed." : NamesCapabilities ? $"TAG OK [CAPABILITY {Capabilities}] logged in" : "TAG OK logged in")],
         "LOGOUT" => ["* BYE bye", "TAG OK bye"],
         _ => null,
     };

@@ -26,6 +26,10 @@ internal interface IMailConnector
     /// <summary>Throws ServerUnreachableException (69) or AuthenticationFailedException (77) before anything is read.</summary>
     Task<IMailSource> OpenSourceAsync(SourceProtocol protocol, MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken);
     Task<IMailDestination> OpenDestinationAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken);
+
+    /// <summary>The new server for preflight's questions. Default: the full destination (fakes need nothing more).</summary>
+    async Task<IDestinationProbe> OpenDestinationProbeAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
+        await OpenDestinationAsync(endpoint, login, cancellationToken);
     /// <summary>Connects and authenticates to SMTP without sending anything (preflight).</summary>
     Task<SmtpProbeResult> ProbeSmtpAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken);
 }

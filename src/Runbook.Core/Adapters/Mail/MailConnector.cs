@@ -15,6 +15,10 @@ internal sealed class MailConnector : IMailConnector
     public async Task<IMailDestination> OpenDestinationAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         await ImapMailDestination.ConnectAsync(endpoint, login, cancellationToken);
 
+    /// <summary>One raw connection instead of the destination's two: a login costs the server more than all of preflight's questions.</summary>
+    public async Task<IDestinationProbe> OpenDestinationProbeAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
+        await ImapDestinationProbe.ConnectAsync(endpoint, login, cancellationToken);
+
     public Task<SmtpProbeResult> ProbeSmtpAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         SmtpProbe.ProbeAsync(endpoint, login, cancellationToken);
 }

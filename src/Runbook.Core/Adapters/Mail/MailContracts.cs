@@ -32,7 +32,11 @@ internal sealed record SourceMessage
 internal sealed record MessageRef(string SourceId, uint Uid);
 
 /// <summary>Every message of a folder, cheaply (IMAP <c>UID SEARCH ALL</c>, POP3 <c>UIDL</c>), with the folder's UIDVALIDITY (0 for POP3).</summary>
-internal sealed record FolderIndex(uint UidValidity, IReadOnlyList<MessageRef> Messages);
+internal sealed record FolderIndex(uint UidValidity, IReadOnlyList<MessageRef> Messages)
+{
+    /// <summary>The folder's status as opening it for the listing reported it, before the listing (IMAP EXAMINE); null when unknown.</summary>
+    public FolderStatus? Opened { get; init; }
+}
 
 /// <summary>A folder's STATUS: UIDVALIDITY, UIDNEXT, MESSAGES, and CONDSTORE's HIGHESTMODSEQ (null when the server has no CONDSTORE).</summary>
 internal sealed record FolderStatus(uint UidValidity, uint UidNext, int Messages, ulong? HighestModSeq);
@@ -113,12 +117,26 @@ internal sealed record DestinationMessage(uint Uid, string? MessageId, string He
 /// <summary>Capabilities that change how the copy is done or checked.</summary>
 internal sealed record DestinationCapabilities(bool UidPlus, bool MultiAppend, bool SpecialUse, bool Quota, long? AppendLimit, bool LiteralPlus);
 
-/// <summary>Write access to the new server (IMAP). Appends exact bytes, never re-serialised.</summary>
-internal interface IMailDestination : IAsyncDisposable
+/// <summary>
+/// What preflight asks the new server, read-only: capabilities, namespace, folders, quota, software. An adapter may
+/// answer it on fewer connections than the full <see cref="IMailDestination"/> needs.
+/// </summary>
+internal interface IDestinationProbe : IAsyncDisposable
 {
     DestinationCapabilities Capabilities { get; }
     Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
+
+    /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
+    Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
+
+    /// <summary>What software the server says it runs (IMAP ID), or null when it does not say. Default: null.</summary>
+    Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => Task.FromResult<ServerIdentity?>(null);
+}
+
+/// <summary>Write access to the new server (IMAP). Appends exact bytes, never re-serialised.</summary>
+internal interface IMailDestination : IDestinationProbe
+{
     /// <summary>Creates the folder (and missing parents); <paramref name="path"/> uses '/' and is translated to the server's separator.</summary>
     Task EnsureFolderAsync(string path, CancellationToken cancellationToken);
     /// <summary>The folder's UIDVALIDITY and UIDs (<c>UID SEARCH ALL</c>), or null when the folder does not exist.</summary>
@@ -147,12 +165,6 @@ internal interface IMailDestination : IAsyncDisposable
     /// of those in <paramref name="hash"/> (hashed as they stream). A UID the server no longer has is left out.
     /// </summary>
     Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken);
-
-    /// <summary>The account's storage quota (QUOTA, GETQUOTAROOT INBOX), or null when the server has none. Default: null, so fakes need not implement it.</summary>
-    Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => Task.FromResult<MailQuota?>(null);
-
-    /// <summary>What software the server says it runs (IMAP ID), or null when it does not say. Default: null.</summary>
-    Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) => Task.FromResult<ServerIdentity?>(null);
 }
 
 /// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>

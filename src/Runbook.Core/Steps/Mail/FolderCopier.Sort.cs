@@ -18,6 +18,7 @@ internal sealed partial class FolderCopier
         }
 
         var index = await session.Source.IndexAsync(route.Source, cancellationToken);
+        status ??= index.Opened;
         var full = new Unit(route, index.UidValidity, index.Messages.Count) { Status = status };
         full.Exact = status is not null && status.UidValidity == index.UidValidity && status.Messages == index.Messages.Count
             && index.Messages.All(m => m.Uid < status.UidNext);

@@ -45,11 +45,13 @@ internal sealed partial class FolderCopier(
             await session.Destination.EnsureFolderAsync(destination, cancellationToken);
         }
 
-        // STATUS before anything is read, so what a completed pass remembers never claims more than it read.
+        // STATUS before anything is read, so what a completed pass remembers never claims more than it read. Only a
+        // folder a completed pass remembers can be skipped or read in part; any other is listed in full, and the
+        // EXAMINE that listing opens it with reports the same status first (see SortAsync): a round trip saved per folder.
         var statuses = new Dictionary<FolderRoute, FolderStatus?>();
         foreach (var route in routes)
         {
-            statuses[route] = await session.Source.GetFolderStatusAsync(route.Source, cancellationToken);
+            statuses[route] = ledger.Remembered(route.Source) is null ? null : await session.Source.GetFolderStatusAsync(route.Source, cancellationToken);
         }
 
         var remembered = routes.Any(r => statuses[r] is not null && ledger.Remembered(r.Source) is not null);

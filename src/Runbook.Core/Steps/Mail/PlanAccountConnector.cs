@@ -23,6 +23,14 @@ internal sealed class PlanAccountConnector(IMailConnector mail, RunbookPlan plan
         return await mail.OpenDestinationAsync(Endpoint("new", server.Imap, "imap"), login, cancellationToken);
     }
 
+    /// <summary>The new server for preflight's read-only questions (see <see cref="IMailConnector.OpenDestinationProbeAsync"/>).</summary>
+    public async Task<IDestinationProbe> OpenDestinationProbeAsync(AccountDefinition account, CancellationToken cancellationToken)
+    {
+        var server = MailStepParameters.Server(plan, "new");
+        var login = new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken));
+        return await mail.OpenDestinationProbeAsync(Endpoint("new", server.Imap, "imap"), login, cancellationToken);
+    }
+
     public static MailEndpoint Endpoint(string role, Endpoint? endpoint, string protocol) =>
         endpoint is null
             ? throw new UsageException($"servers.{role} has no {protocol} endpoint", ExitCode.InvalidPlan)

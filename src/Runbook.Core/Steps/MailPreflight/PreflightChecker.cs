@@ -57,11 +57,11 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
         var @new = MailStepParameters.Server(context.Plan, "new");
         var imap = new PlanAccountConnector(mail, context.Plan, context.Secrets, SourceProtocol.Imap);
         IMailSource? source = null;
-        IMailDestination? destination = null;
+        IDestinationProbe? destination = null;
         try
         {
             source = await TryAsync(check, lastAttempt, "old imap", () => imap.OpenSourceAsync(account, cancellationToken));
-            destination = await TryAsync(check, lastAttempt, "new imap", () => imap.OpenDestinationAsync(account, cancellationToken));
+            destination = await TryAsync(check, lastAttempt, "new imap", () => imap.OpenDestinationProbeAsync(account, cancellationToken));
             if (old.Pop3 is not null)
             {
                 var pop3 = new PlanAccountConnector(mail, context.Plan, context.Secrets, SourceProtocol.Pop3);
@@ -92,7 +92,7 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
         return check;
     }
 
-    private async Task CompareAsync(AccountCheck check, IMailSource source, IMailDestination destination, CancellationToken cancellationToken)
+    private async Task CompareAsync(AccountCheck check, IMailSource source, IDestinationProbe destination, CancellationToken cancellationToken)
     {
         var caps = destination.Capabilities;
         if (!caps.UidPlus) check.Notes.Add("new server lacks UIDPLUS: every pass re-reads whole folders (slower, still no duplicates)");
@@ -129,7 +129,7 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
     /// The new mailbox must hold what is already there plus everything the old one has, in bytes and in messages. An
     /// empty resource list is "no limit"; a quota reply that cannot be read is a warning (the quota is unknown).
     /// </summary>
-    private static async Task CheckQuotaAsync(AccountCheck check, IMailDestination destination, CancellationToken cancellationToken)
+    private static async Task CheckQuotaAsync(AccountCheck check, IDestinationProbe destination, CancellationToken cancellationToken)
     {
         var quota = await destination.GetQuotaAsync(cancellationToken);
         if (quota?.Unreadable is { } unreadable)
@@ -163,7 +163,7 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
     }
 
     /// <summary>Names the new server's software (from ID) in the table; an ID reply that cannot be read is only a warning.</summary>
-    private static async Task IdentifyAsync(AccountCheck check, IMailDestination destination, CancellationToken cancellationToken)
+    private static async Task IdentifyAsync(AccountCheck check, IDestinationProbe destination, CancellationToken cancellationToken)
     {
         var identity = await destination.IdentifyAsync(cancellationToken);
         if (identity?.Unreadable is { } unreadable) check.Warnings.Add(unreadable);

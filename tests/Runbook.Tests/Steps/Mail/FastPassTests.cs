@@ -30,11 +30,14 @@ public sealed class FastPassTests
         using var harness = new CopyHarness();
         var (old, @new) = Seed(harness);
         await harness.RunAsync();
+        var firstStatuses = harness.Connector.LastSource!.StatusQueries;
         var writes = @new.Writes;
 
         var second = await harness.RunAsync();
 
         var source = harness.Connector.LastSource!;
+        Assert.Equal(0, firstStatuses);
+        Assert.Equal(2, source.StatusQueries);
         Assert.Equal((0, 0, 0), (source.Listings, source.ChangeListings, source.Described));
         Assert.Equal(writes, @new.Writes);
         Assert.All(second.Folders, f => Assert.True(f.Unchanged));

@@ -15,6 +15,10 @@ internal sealed class ImapMailDestination : IMailDestination
     private readonly MailEndpoint _endpoint;
     private readonly MailLogin _login;
     private RawImapConnection? _raw;
+    /// <summary>The folders the account's listing named (null before <see cref="ListFoldersAsync"/>): others are created without looking them up first.</summary>
+    private HashSet<string>? _listed;
+    /// <summary>The folder this connection last opened (EXAMINE).</summary>
+    private IMailFolder? _examined;
 
     private ImapMailDestination(ImapClient client, MailEndpoint endpoint, MailLogin login)
     {
@@ -49,7 +53,12 @@ internal sealed class ImapMailDestination : IMailDestination
     public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(ImapNamespaces.Personal(_client));
 
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, "listing folders", () => ImapNamespaces.ListAsync(_client, cancellationToken));
+        MailOperation.RunAsync(_endpoint, "listing folders", async () =>
+        {
+            var folders = await ImapNamespaces.ListAsync(_client, cancellationToken);
+            _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
+            return folders;
+        });
 
     public Task EnsureFolderAsync(string path, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"creating folder {path}", async () =>
@@ -58,7 +67,11 @@ internal sealed class ImapMailDestination : IMailDestination
             IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
             foreach (var name in ImapFolderPath.WithParents(path, ns))
             {
-                parent = await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, name[(name.LastIndexOf(ns.Separator) + 1)..], cancellationToken);
+                var leaf = name[(name.LastIndexOf(ns.Separator) + 1)..];
+                // A name the listing did not have is created at once: the lookup (a LIST) is only needed if that is refused.
+                var created = _listed is not null && !_listed.Contains(name) ? await TryCreateAsync(parent, leaf, cancellationToken) : null;
+                parent = created ?? await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, leaf, cancellationToken);
+                _listed?.Add(name);
             }
         });
 
@@ -114,36 +127,20 @@ internal sealed class ImapMailDestination : IMailDestination
         }
     }
 
-    /// <summary>GETQUOTAROOT INBOX on the raw connection, read by <see cref="ImapQuotaReply"/>: MailKit drops the connection on "()".</summary>
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, "reading the quota", async () =>
-        {
-            if (!Capabilities.Quota)
-            {
-                return null;
-            }
-            var (untagged, reply) = await RawCommandAsync("GETQUOTAROOT INBOX", cancellationToken);
-            return reply.Status == ImapStatus.Ok
-                ? ImapQuotaReply.Parse(untagged)
-                : (MailQuota?)MailQuota.Unknown($"the server refused GETQUOTAROOT INBOX ({reply.Reason})");
-        });
+        !Capabilities.Quota
+            ? Task.FromResult<MailQuota?>(null)
+            : MailOperation.RunAsync(_endpoint, "reading the quota", () => WithRawAsync(raw => ImapServerQuestions.QuotaAsync(raw, cancellationToken), cancellationToken));
 
-    /// <summary>ID NIL on the raw connection (RFC 2971): the server's software, for reports; null when it has no ID.</summary>
     public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, "asking the server's ID", async () =>
-        {
-            if (!_client.Capabilities.HasFlag(ImapCapabilities.Id))
-            {
-                return null;
-            }
-            var (untagged, reply) = await RawCommandAsync("ID NIL", cancellationToken);
-            return reply.Status == ImapStatus.Ok ? ImapIdReply.Parse(untagged) : (ServerIdentity?)new ServerIdentity(null, $"the server refused ID ({reply.Reason})");
-        });
+        !_client.Capabilities.HasFlag(ImapCapabilities.Id)
+            ? Task.FromResult<ServerIdentity?>(null)
+            : MailOperation.RunAsync(_endpoint, "asking the server's ID", () => WithRawAsync(raw => ImapServerQuestions.IdentityAsync(raw, cancellationToken), cancellationToken));
 
     public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading back what {path} stored", async () =>
         {
-            if (uids.Count == 0 || await OpenAsync(path, cancellationToken) is not { } folder)
+            if (uids.Count == 0 || await OpenUpdatedAsync(path, cancellationToken) is not { } folder)
             {
                 return (IReadOnlyList<StoredMessage>)[];
             }
@@ -178,20 +175,33 @@ internal sealed class ImapMailDestination : IMailDestination
         return created;
     }
 
+    /// <summary>As <see cref="CreateAsync"/>, but a refused CREATE (someone made the folder meanwhile?) is null, for the caller to look it up.</summary>
+    private static async Task<IMailFolder?> TryCreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)
+    {
+        IMailFolder? created;
+        try
+        {
+            created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken);
+        }
+        catch (ImapCommandException)
+        {
+            return null;
+        }
+
+        await (created?.SubscribeAsync(cancellationToken) ?? Task.CompletedTask);
+        return created;
+    }
+
     private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>
         _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
 
-    /// <summary>One command on the raw connection; a broken connection is dropped so that the next call reconnects.</summary>
-    private async Task<(List<string> Untagged, ImapTaggedResponse Reply)> RawCommandAsync(string command, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="question"/> on the raw connection; a broken connection is dropped so that the next call reconnects.</summary>
+    private async Task<T> WithRawAsync<T>(Func<RawImapConnection, Task<T>> question, CancellationToken cancellationToken)
     {
         var raw = await RawAsync(cancellationToken);
         try
         {
-            var untagged = new List<string>();
-            var tag = raw.NextTag();
-            await raw.WriteAsync($"{tag} {command}\r\n", cancellationToken);
-            await raw.FlushAsync(cancellationToken);
-            return (untagged, await raw.ReadTaggedAsync(tag, untagged.Add, cancellationToken));
+            return await question(raw);
         }
         finally
         {
@@ -210,8 +220,23 @@ internal sealed class ImapMailDestination : IMailDestination
         if (folder is not null)
         {
             await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            _examined = folder;
         }
         return folder;
+    }
+
+    /// <summary>
+    /// The folder with what the raw connection just appended: if this connection has it open already, a NOOP brings
+    /// the new messages in (EXAMINE again would reopen the mailbox: one per batch read back); else it is opened.
+    /// </summary>
+    private async Task<IMailFolder?> OpenUpdatedAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_examined is { IsOpen: true } open && open.FullName == ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)))
+        {
+            await _client.NoOpAsync(cancellationToken);
+            return open;
+        }
+        return await OpenAsync(path, cancellationToken);
     }
 
     private async Task<IMailFolder?> FindAsync(string fullName, CancellationToken cancellationToken)

@@ -58,16 +58,19 @@ internal static class ImapSourceMapping
             Headers = HeaderSet.All,
         };
 
-    /// <summary>Every message's UID in an open folder (UID SEARCH ALL): a few bytes per message.</summary>
+    /// <summary>Every message's UID in an open folder (UID SEARCH ALL): a few bytes per message; with the status the EXAMINE gave, taken before the search.</summary>
     public static async Task<FolderIndex> IndexAsync(IMailFolder open, CancellationToken cancellationToken)
     {
+        var opened = open.UidNext is { } uidNext
+            ? new FolderStatus(open.UidValidity, uidNext.Id, open.Count, open.Supports(FolderFeature.ModSequences) ? open.HighestModSeq : null)
+            : null;
         if (open.Count == 0)
         {
-            return new FolderIndex(open.UidValidity, []);
+            return new FolderIndex(open.UidValidity, []) { Opened = opened };
         }
 
         var uids = await open.SearchAsync(MailKit.Search.SearchQuery.All, cancellationToken);
-        return new FolderIndex(open.UidValidity, [.. uids.OrderBy(u => u.Id).Select(u => new MessageRef(u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Id))]);
+        return new FolderIndex(open.UidValidity, [.. uids.OrderBy(u => u.Id).Select(u => new MessageRef(u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), u.Id))]) { Opened = opened };
     }
 
     /// <summary>

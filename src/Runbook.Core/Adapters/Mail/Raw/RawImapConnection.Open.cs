@@ -32,8 +32,10 @@ internal sealed partial class RawImapConnection
         try
         {
             connection = new RawImapConnection(await RawChannel.ConnectAsync(endpoint, policy, timeout.Token));
-            await connection.ReadGreetingAsync(timeout.Token);
-            await connection.RefreshCapabilitiesAsync(timeout.Token);
+            if (!await connection.ReadGreetingAsync(timeout.Token))
+            {
+                await connection.RefreshCapabilitiesAsync(timeout.Token);
+            }
             if (endpoint.Endpoint.Security == TransportSecurity.StartTls)
             {
                 await connection.StartTlsAsync(policy, timeout.Token);
@@ -53,13 +55,26 @@ internal sealed partial class RawImapConnection
         }
     }
 
-    private async Task ReadGreetingAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the greeting; true when it named the capabilities ("* OK [CAPABILITY ...]"), as Dovecot's does.</summary>
+    private async Task<bool> ReadGreetingAsync(CancellationToken cancellationToken)
     {
         var greeting = await ReadResponseLineAsync(cancellationToken);
         if (!greeting.StartsWith("* OK", StringComparison.OrdinalIgnoreCase))
         {
             throw new IOException($"unexpected IMAP greeting: {greeting}");
         }
+        return TakeCapabilities(ImapTaggedResponse.Parse(greeting, "*"));
+    }
+
+    /// <summary>Capabilities from a [CAPABILITY ...] response code: a round trip saved per connection, on both sides of the login.</summary>
+    private bool TakeCapabilities(ImapTaggedResponse? response)
+    {
+        if (response is not { Code: "CAPABILITY", CodeArguments: { } list })
+        {
+            return false;
+        }
+        Capabilities = new HashSet<string>(list.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+        return true;
     }
 
     private async Task StartTlsAsync(CertificatePolicy policy, CancellationToken cancellationToken)
@@ -104,7 +119,10 @@ internal sealed partial class RawImapConnection
         {
             throw new AuthenticationFailedException($"{Endpoint}: login refused for account {login.User} ({response.Reason}): check the user name and the password secret");
         }
-        await RefreshCapabilitiesAsync(cancellationToken);
+        if (!TakeCapabilities(response))
+        {
+            await RefreshCapabilitiesAsync(cancellationToken);
+        }
     }
 
     private async Task<ImapTaggedResponse> AuthenticateInTwoStepsAsync(string token, CancellationToken cancellationToken)

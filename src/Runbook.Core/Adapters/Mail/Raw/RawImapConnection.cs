@@ -61,6 +61,16 @@ internal sealed partial class RawImapConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>One command: its untagged replies (literals read as "", see <see cref="ReadResponseLineAsync"/>) and its tagged reply.</summary>
+    public async Task<(List<string> Untagged, ImapTaggedResponse Reply)> RunAsync(string command, CancellationToken cancellationToken)
+    {
+        var untagged = new List<string>();
+        var tag = NextTag();
+        await WriteAsync($"{tag} {command}\r\n", cancellationToken);
+        await FlushAsync(cancellationToken);
+        return (untagged, await ReadTaggedAsync(tag, untagged.Add, cancellationToken));
+    }
+
     /// <summary>After a synchronising literal's "{n}": null when the server says "+ go ahead", else its tagged refusal.</summary>
     public async Task<ImapTaggedResponse?> WaitForContinuationAsync(string tag, CancellationToken cancellationToken)
     {

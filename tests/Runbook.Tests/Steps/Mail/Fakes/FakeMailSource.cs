@@ -30,23 +30,31 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         }
 
         var f = server.Folders[folder];
+        // As IMAP's EXAMINE reports it: before the listing, so mail arriving during the listing is not in it.
+        var opened = Status(f);
         if (server.OnNextListing is { } arrive)
         {
             server.OnNextListing = null;
             arrive(f);
         }
 
-        return new FolderIndex(pop3 ? 0 : f.UidValidity, [.. f.Messages.Select(m => FakeServer.ToSource(m, pop3)).Select(m => new MessageRef(m.SourceId, m.Uid))]);
+        return new FolderIndex(pop3 ? 0 : f.UidValidity, [.. f.Messages.Select(m => FakeServer.ToSource(m, pop3)).Select(m => new MessageRef(m.SourceId, m.Uid))]) { Opened = opened };
     }
 
     /// <summary>Folders asked only for what changed (UIDs from a UIDNEXT on, flags changed since a mod-sequence).</summary>
     public int ChangeListings { get; private set; }
 
+    /// <summary>STATUS asked of folders (a first pass takes each folder's from the EXAMINE its listing opens it with).</summary>
+    public int StatusQueries { get; private set; }
+
     public Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken)
     {
-        var f = server.Folders[folder];
-        return Task.FromResult(pop3 ? null : new FolderStatus(f.UidValidity, f.NextUid, f.Messages.Count, server.CondStore ? f.HighestModSeq : null));
+        StatusQueries++;
+        return Task.FromResult(Status(server.Folders[folder]));
     }
+
+    private FolderStatus? Status(FakeFolder f) =>
+        pop3 ? null : new FolderStatus(f.UidValidity, f.NextUid, f.Messages.Count, server.CondStore ? f.HighestModSeq : null);
 
     public Task<FolderIndex> IndexChangesAsync(string folder, uint uidNext, ulong? changedSince, CancellationToken cancellationToken)
     {

@@ -1,0 +1,83 @@
+using MailKit;
+using Runbook.Adapters.Mail.Raw;
+
+namespace Runbook.Adapters.Mail.Imap;
+
+/// <summary>
+/// Reads NAMESPACE and LIST replies from a raw connection into the same records MailKit's listing gives
+/// (<see cref="ImapNamespaces"/>): names decoded from modified UTF-7, "INBOX" in any case as INBOX, a trailing
+/// separator dropped from the namespace prefix, special-use attributes in any case.
+/// </summary>
+internal static class ImapListReply
+{
+    private static readonly Dictionary<string, FolderAttributes> Attributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["\\Noselect"] = FolderAttributes.NoSelect,
+        ["\\NonExistent"] = FolderAttributes.NonExistent,
+        ["\\Sent"] = FolderAttributes.Sent,
+        ["\\Drafts"] = FolderAttributes.Drafts,
+        ["\\Trash"] = FolderAttributes.Trash,
+        ["\\Junk"] = FolderAttributes.Junk,
+        ["\\Archive"] = FolderAttributes.Archive,
+        ["\\All"] = FolderAttributes.All,
+        ["\\Flagged"] = FolderAttributes.Flagged,
+    };
+
+    /// <summary>The first personal namespace of a NAMESPACE reply, or null when there is none (or the reply cannot be read).</summary>
+    public static MailNamespace? PersonalNamespace(IEnumerable<string> untagged)
+    {
+        var tokens = untagged.Select(l => ImapReplyTokens.Of(l, "NAMESPACE")).FirstOrDefault(t => t is not null);
+        if (tokens is not [{ Kind: ImapTokenKind.Open }, { Kind: ImapTokenKind.Open }, { Kind: ImapTokenKind.Quoted } prefix, var separator, ..]
+            || SeparatorOf(separator) is not { } sep || Decode(prefix.Text) is not { } decoded)
+        {
+            return null;
+        }
+
+        return new MailNamespace(decoded.Length > 0 && decoded[^1] == sep ? decoded[..^1] : decoded, sep);
+    }
+
+    /// <summary>
+    /// One "* LIST (attributes) separator name" line as a folder, or null when it cannot be read here: a name sent as a
+    /// literal arrives empty (see <see cref="RawImapConnection.ReadResponseLineAsync"/>), so the caller must list again another way.
+    /// </summary>
+    public static SourceFolder? Folder(string line)
+    {
+        var tokens = ImapReplyTokens.Of(line, "LIST");
+        var close = tokens?.ToList().FindIndex(t => t.Kind == ImapTokenKind.Close) ?? -1;
+        if (tokens is null || tokens.Count < close + 3 || tokens[0].Kind != ImapTokenKind.Open
+            || SeparatorOf(tokens[close + 1]) is not { } separator
+            || tokens[close + 2] is not { Kind: ImapTokenKind.Atom or ImapTokenKind.Quoted, Text.Length: > 0 } name
+            || Decode(name.Text) is not { } decoded)
+        {
+            return null;
+        }
+
+        var attributes = FolderAttributes.None;
+        foreach (var token in tokens.Take(close).Skip(1))
+        {
+            attributes |= Attributes.GetValueOrDefault(token.Text);
+        }
+
+        return new SourceFolder(
+            decoded.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : decoded,
+            separator,
+            !attributes.HasFlag(FolderAttributes.NoSelect) && !attributes.HasFlag(FolderAttributes.NonExistent),
+            ImapSourceMapping.SpecialUse(attributes));
+    }
+
+    /// <summary>A hierarchy separator: one quoted character, or NIL (a flat server) as '\0', as MailKit has it.</summary>
+    private static char? SeparatorOf(ImapToken token) =>
+        token.IsNil ? '\0' : token is { Kind: ImapTokenKind.Quoted, Text.Length: 1 } ? token.Text[0] : null;
+
+    private static string? Decode(string encoded)
+    {
+        try
+        {
+            return ModifiedUtf7.Decode(encoded);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Runbook.Adapters.Mail;
+using Runbook.Adapters.Mail.Imap;
+using Runbook.Tests.Lab;
+using static Runbook.Tests.Adapters.Mail.MailLabMessages;
+
+namespace Runbook.Tests.Adapters.Mail.Imap;
+
+/// <summary>
+/// Preflight's one-connection probe answers as the full destination does, on the real servers: the same capabilities,
+/// namespace, folders (names with non-ASCII, nested, special-use), quota and software, so preflight checks the mapping
+/// the copy will use.
+/// </summary>
+[Collection("lab")]
+[Trait("Category", "Lab")]
+public sealed class DestinationProbeLabTests(LabFixture fixture)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly MailLab _lab = new(fixture.Lab);
+
+    [Theory]
+    [InlineData("new")]
+    [InlineData("old")]
+    public async Task Given_a_dovecot_account_with_awkward_folders_When_probed_Then_the_answers_are_the_destinations(string server)
+    {
+        var endpoint = server == "new" ? _lab.New("imap") : _lab.Old("imap");
+        var login = _lab.NewLogin();
+        foreach (var folder in new[] { "Cartório/2024", "日本語/メール", "Sent", "Arquivo & Co" })
+        {
+            await SeedAsync(endpoint, login, folder, [Item(Crlf(folder))]);
+        }
+
+        await AssertSameAsync(endpoint, login);
+    }
+
+    [Fact]
+    public async Task Given_a_cyrus_account_When_probed_Then_the_answers_are_the_destinations()
+    {
+        var cyrus = new CyrusLab(fixture.Lab);
+        var login = await cyrus.NewLoginAsync(LabClients.Timeout());
+        await SeedAsync(cyrus.Imap, login, "Cartório/2024", [Item(Crlf("c"))]);
+
+        await AssertSameAsync(cyrus.Imap, login);
+    }
+
+    private static async Task AssertSameAsync(MailEndpoint endpoint, MailLogin login)
+    {
+        await using var destination = await ImapMailDestination.ConnectAsync(endpoint, login, None);
+        await using var probe = await ImapDestinationProbe.ConnectAsync(endpoint, login, None);
+
+        Assert.Equal(destination.Capabilities, probe.Capabilities);
+        Assert.Equal(await destination.GetNamespaceAsync(None), await probe.GetNamespaceAsync(None));
+        var expected = await destination.ListFoldersAsync(None);
+        Assert.True(expected.Count > 3, $"only {expected.Count} folders listed");
+        Assert.Equal(expected, await probe.ListFoldersAsync(None));
+        Assert.Equal(Quota(await destination.GetQuotaAsync(None)), Quota(await probe.GetQuotaAsync(None)));
+        Assert.Equal(await destination.IdentifyAsync(None), await probe.IdentifyAsync(None));
+    }
+
+    private static string Quota(MailQuota? quota) =>
+        quota is null ? "none" : $"{quota with { Others = [] }} {string.Join(',', quota.Others)}";
+}
