@@ -32,7 +32,10 @@ fi
 labtool=(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll)
 read -r old_imap new_imap old_imaps new_imaps ca password old_root new_root pg_port pg_password < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["old"]["imaps"]["port"],d["new"]["imaps"]["port"],d["ca"]["file"],d["accounts"]["password"],d["old"]["mailRoot"],d["new"]["mailRoot"],d["postgres"]["port"],d["postgres"]["password"])')
 tls=  # set by a TLS scenario: every tool then uses IMAPS on both servers, trusting the lab CA
-work=$(mktemp -d /tmp/runbook-bench.XXXX); [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d /tmp/runbook-bench.XXXX)
+# What a measurement would delete is moved here instead, and deleted when the bench ends (see empty_destination).
+aside="$(dirname "$new_root")/bench-aside.$$"; mkdir -p "$aside"; moved=0
+if [ -n "${KEEP:-}" ]; then trap 'rm -rf "$aside"' EXIT; else trap 'rm -rf "$work" "$aside"' EXIT; fi
 printf '%s\n' "$password" > "$work/password.txt"
 runs="$work/runs.tsv"; checks="$work/checks.tsv"; : > "$runs"; : > "$checks"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -56,10 +59,17 @@ seed_corpus() {
 }
 
 # --- measuring -------------------------------------------------------------------------------------------------------
-# Every copy starts from the same state: the destination mailboxes deleted, dirty pages flushed, IDLE seconds of quiet.
+# Every copy starts from the same state: the destination mailboxes gone, dirty pages flushed, IDLE seconds of quiet.
+# Gone means moved aside, not deleted: for minutes after a deletion ext4 passes over the freed inodes before it hands
+# out a new one, so every file the next copy made cost more, by an amount that depended on what the runs before had
+# deleted (the same 200-account copy took 21 s, then 42 s three runs later). The moved-aside trees go at the end.
+move_aside() { # PATH...
+  local path
+  for path in "$@"; do [ ! -e "$path" ] || { moved=$((moved + 1)); mv "$path" "$aside/$moved"; }; done
+}
 empty_destination() { # PAIRS
   local user
-  while read -r user; do rm -rf "${new_root:?}/$user"; done < "$1"
+  while read -r user; do move_aside "${new_root:?}/$user"; done < "$1"
   sync; sleep "$IDLE"
 }
 
@@ -169,7 +179,7 @@ backup_copy() { # SCENARIO PAIRS
   local size
   plan "bk-$1" "$2" 1 "  - { id: backup, uses: mail.backup }"
   size=$(source_size "$2")
-  rm -rf "$work/backup-bk-$1"; sync; sleep "$IDLE"
+  move_aside "$work/backup-bk-$1"; sync; sleep "$IDLE"
   timed "$1" backup copy $size "${runbook[@]}" apply "$work/bk-$1.yaml"
 }
 
@@ -227,7 +237,7 @@ mbsync_run() { # NAME CONCURRENCY  (a command line for `timed`)
 # mbsync: first copy, no-op pass (state kept), [delta pass], run with the state deleted.
 mbsync_passes() { # SCENARIO PAIRS CONCURRENCY [delta]
   local scenario=$1 pairs=$2 size
-  mbsync_config "$scenario" "$pairs"; rm -rf "$work/mbsync-$scenario"
+  mbsync_config "$scenario" "$pairs"; move_aside "$work/mbsync-$scenario"
   size=$(source_size "$pairs")
   empty_destination "$pairs"
   timed "$scenario" mbsync copy $size $(mbsync_run "$scenario" "$3")
@@ -239,7 +249,7 @@ mbsync_passes() { # SCENARIO PAIRS CONCURRENCY [delta]
   fi
   # A second full copy (mbsync copies everything again): measured in the first round only, to keep the bench short.
   if [ "$round" = 1 ]; then
-    rm -rf "$work/mbsync-$scenario"
+    move_aside "$work/mbsync-$scenario"
     timed "$scenario" mbsync state-deleted - - $(mbsync_run "$scenario" "$3")
     check "$scenario" mbsync state-deleted "$pairs"
   fi
