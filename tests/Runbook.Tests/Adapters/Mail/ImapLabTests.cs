@@ -87,6 +87,24 @@ public sealed class ImapLabTests(LabFixture fixture)
     }
 
     [Fact]
+    public async Task Given_folders_listed_When_one_is_ensured_after_another_client_made_it_and_one_is_new_Then_each_exists_once_and_the_new_one_is_subscribed()
+    {
+        var login = _lab.NewLogin();
+        await using var destination = await ImapMailDestination.ConnectAsync(_lab.New("imap"), login, None);
+        await destination.ListFoldersAsync(None);
+        await SeedAsync(_lab.New("imap"), login, "Late/Child", [Item(Crlf("made by someone else after the listing"))]);
+
+        await destination.EnsureFolderAsync("Late/Child", None);
+        await destination.EnsureFolderAsync("Fresh/Child", None);
+
+        var names = (await destination.ListFoldersAsync(None)).Select(f => f.FullName).ToList();
+        Assert.Single(names, n => n == "Late/Child");
+        Assert.Single(names, n => n == "Fresh/Child");
+        Assert.Contains("Fresh/Child", await SubscribedAsync(login));
+        Assert.Single(await destination.ListMessagesAsync("Late/Child", None));
+    }
+
+    [Fact]
     public async Task Given_awkward_messages_When_copied_old_to_new_Then_bytes_flags_keywords_and_dates_survive()
     {
         var login = _lab.NewLogin();
