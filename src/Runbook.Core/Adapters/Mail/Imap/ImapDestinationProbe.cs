@@ -43,8 +43,8 @@ internal sealed class ImapDestinationProbe : IDestinationProbe
         if (_namespace is null)
         {
             var (untagged, _) = await _raw.RunAsync("LIST \"\" \"\"", cancellationToken);
-            var root = untagged.Select(ImapListReply.Folder).FirstOrDefault(f => f is not null);
-            _namespace = new MailNamespace("", root is { Separator: not '\0' } ? root.Separator : '/');
+            var root = untagged.Select(ImapListReply.Separator).FirstOrDefault(c => c is not null);
+            _namespace = new MailNamespace("", root is { } separator and not '\0' ? separator : '/');
         }
 
         return _namespace;

@@ -42,10 +42,8 @@ internal static class ImapListReply
     /// </summary>
     public static SourceFolder? Folder(string line)
     {
-        var tokens = ImapReplyTokens.Of(line, "LIST");
-        var close = tokens?.ToList().FindIndex(t => t.Kind == ImapTokenKind.Close) ?? -1;
-        if (tokens is null || tokens.Count < close + 3 || tokens[0].Kind != ImapTokenKind.Open
-            || SeparatorOf(tokens[close + 1]) is not { } separator
+        if (Parts(line) is not var (tokens, close, separator)
+            || tokens.Count < close + 3
             || tokens[close + 2] is not { Kind: ImapTokenKind.Atom or ImapTokenKind.Quoted, Text.Length: > 0 } name
             || Decode(name.Text) is not { } decoded)
         {
@@ -63,6 +61,20 @@ internal static class ImapListReply
             separator,
             !attributes.HasFlag(FolderAttributes.NoSelect) && !attributes.HasFlag(FolderAttributes.NonExistent),
             ImapSourceMapping.SpecialUse(attributes));
+    }
+
+    /// <summary>The separator a "* LIST" line names, its name aside: the reply to <c>LIST "" ""</c> names the root's, with an empty name.</summary>
+    public static char? Separator(string line) => Parts(line)?.Separator;
+
+    /// <summary>"* LIST (attributes) separator …" split: the tokens, where the attribute list closes, and the separator.</summary>
+    private static (IReadOnlyList<ImapToken> Tokens, int Close, char Separator)? Parts(string line)
+    {
+        var tokens = ImapReplyTokens.Of(line, "LIST");
+        var close = tokens?.ToList().FindIndex(t => t.Kind == ImapTokenKind.Close) ?? -1;
+        return tokens is { Count: > 0 } && tokens[0].Kind == ImapTokenKind.Open && close > 0 && tokens.Count > close + 1
+            && SeparatorOf(tokens[close + 1]) is { } separator
+                ? (tokens, close, separator)
+                : null;
     }
 
     /// <summary>A hierarchy separator: one quoted character, or NIL (a flat server) as '\0', as MailKit has it.</summary>

@@ -53,6 +53,17 @@ public sealed class DestinationProbeTests
         Assert.Equal(["AUTHENTICATE", "LOGOUT"], server.Received.Select(c => c.Verb));
     }
 
+    [Fact]
+    public async Task Given_a_server_without_NAMESPACE_When_asked_Then_the_root_with_the_separator_LIST_names()
+    {
+        await using var server = new ScriptedImapServer("IMAP4rev1 AUTH=PLAIN SASL-IR", c =>
+            c.Verb == "LIST" ? ["* LIST (\\Noselect) \".\" \"\"", "TAG OK Completed"] : ["TAG OK Completed"]);
+        await using var probe = await ConnectAsync(server);
+
+        Assert.Equal(new MailNamespace("", '.'), await probe.GetNamespaceAsync(None));
+        Assert.DoesNotContain(server.Received, c => c.Verb == "NAMESPACE");
+    }
+
     private static int Logins(ScriptedImapServer server)
     {
         lock (server.Received) return server.Received.Count(c => c.Verb == "AUTHENTICATE");

@@ -29,6 +29,13 @@ public sealed class ImapListReplyTests
         Assert.Equal(new SourceFolder(name, separator, selectable, specialUse), ImapListReply.Folder(line));
 
     [Theory]
+    [InlineData("* LIST (\\Noselect) \".\" \"\"", '.')]
+    [InlineData("* LIST (\\Noselect) \"/\" \"\"", '/')]
+    [InlineData("* LIST () NIL \"\"", '\0')]
+    public void Given_the_reply_to_LIST_of_the_root_When_read_Then_its_separator(string line, char separator) =>
+        Assert.Equal(separator, ImapListReply.Separator(line));
+
+    [Theory]
     [InlineData("* LIST (\\HasNoChildren) \"/\" \"\"")] // a literal name, as the raw reader passes it on
     [InlineData("* LIST (\\HasNoChildren) \"/\" Bad&AB")] // modified UTF-7 that does not decode
     [InlineData("* LIST \\HasNoChildren \"/\" Sent")]
