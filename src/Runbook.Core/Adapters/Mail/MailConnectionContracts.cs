@@ -30,6 +30,7 @@ internal interface IMailConnector
     /// <summary>The new server for preflight's questions. Default: the full destination (fakes need nothing more).</summary>
     async Task<IDestinationProbe> OpenDestinationProbeAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         await OpenDestinationAsync(endpoint, login, cancellationToken);
+
     /// <summary>Connects and authenticates to SMTP without sending anything (preflight).</summary>
     Task<SmtpProbeResult> ProbeSmtpAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken);
 }

@@ -18,18 +18,20 @@ internal sealed class PlanAccountConnector(IMailConnector mail, RunbookPlan plan
 
     public async Task<IMailDestination> OpenDestinationAsync(AccountDefinition account, CancellationToken cancellationToken)
     {
-        var server = MailStepParameters.Server(plan, "new");
-        var login = new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken));
-        return await mail.OpenDestinationAsync(Endpoint("new", server.Imap, "imap"), login, cancellationToken);
+        var (endpoint, login) = await NewServerAsync(account, cancellationToken);
+        return await mail.OpenDestinationAsync(endpoint, login, cancellationToken);
     }
 
     /// <summary>The new server for preflight's read-only questions (see <see cref="IMailConnector.OpenDestinationProbeAsync"/>).</summary>
     public async Task<IDestinationProbe> OpenDestinationProbeAsync(AccountDefinition account, CancellationToken cancellationToken)
     {
-        var server = MailStepParameters.Server(plan, "new");
-        var login = new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken));
-        return await mail.OpenDestinationProbeAsync(Endpoint("new", server.Imap, "imap"), login, cancellationToken);
+        var (endpoint, login) = await NewServerAsync(account, cancellationToken);
+        return await mail.OpenDestinationProbeAsync(endpoint, login, cancellationToken);
     }
+
+    private async Task<(MailEndpoint Endpoint, MailLogin Login)> NewServerAsync(AccountDefinition account, CancellationToken cancellationToken) =>
+        (Endpoint("new", MailStepParameters.Server(plan, "new").Imap, "imap"),
+         new MailLogin(account.New.User, await secrets.ResolveAsync(account.New.Password, cancellationToken)));
 
     public static MailEndpoint Endpoint(string role, Endpoint? endpoint, string protocol) =>
         endpoint is null
