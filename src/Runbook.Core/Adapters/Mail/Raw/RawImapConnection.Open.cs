@@ -73,7 +73,7 @@ internal sealed partial class RawImapConnection
         {
             return false;
         }
-        Capabilities = new HashSet<string>(list.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+        Capabilities = CapabilitySet(list);
         return true;
     }
 
@@ -141,27 +141,16 @@ internal sealed partial class RawImapConnection
 
     private async Task RefreshCapabilitiesAsync(CancellationToken cancellationToken)
     {
-        var capabilities = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var tag = NextTag();
-        await WriteAsync($"{tag} CAPABILITY\r\n", cancellationToken);
-        await FlushAsync(cancellationToken);
-        await ReadTaggedAsync(tag, line =>
-        {
-            if (line.StartsWith("* CAPABILITY ", StringComparison.OrdinalIgnoreCase))
-            {
-                capabilities.UnionWith(line["* CAPABILITY ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            }
-        }, cancellationToken);
-        Capabilities = capabilities;
+        const string Prefix = "* CAPABILITY ";
+        var (untagged, _) = await RunAsync("CAPABILITY", cancellationToken);
+        Capabilities = CapabilitySet(string.Join(' ', untagged.Where(l => l.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)).Select(l => l[Prefix.Length..])));
     }
 
-    private async Task<ImapTaggedResponse> CommandAsync(string command, CancellationToken cancellationToken)
-    {
-        var tag = NextTag();
-        await WriteAsync($"{tag} {command}\r\n", cancellationToken);
-        await FlushAsync(cancellationToken);
-        return await ReadTaggedAsync(tag, null, cancellationToken);
-    }
+    private static HashSet<string> CapabilitySet(string list) =>
+        new(list.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+
+    private async Task<ImapTaggedResponse> CommandAsync(string command, CancellationToken cancellationToken) =>
+        (await RunAsync(command, cancellationToken)).Reply;
 
     private static async Task DisposeQuietlyAsync(RawImapConnection? connection)
     {
