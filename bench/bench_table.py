@@ -97,7 +97,7 @@ for r in rows:
         fmt(r["messagesPerSecond"], "{:,}"), fmt(r["mbPerSecond"]), f"{r['peakRssMb']} MB", r["exact"],
         fmt(r["runbookVsPeer"], "{:.2f}"), fmt(r["runbookVsFloor"], "{:.2f}")]) + " |")
 table = "\n".join(lines)
-notes = (f"{meta.get('runs')} runs per figure (median; range = fastest–slowest), destination emptied and idle "
+notes = (f"{meta.get('runs')} runs per figure (median; range = fastest–slowest), destination moved aside (not deleted) and idle "
          f"{meta.get('idle')} s before every copy; {meta.get('nproc')} cores; load average before {meta.get('load_before')}, "
          f"after {meta.get('load_after')}; whole bench {int(meta.get('seconds', 0)) // 60} min {int(meta.get('seconds', 0)) % 60} s; "
          f"commit {meta.get('commit')}; {meta.get('mbsync')}.\n"
