@@ -4,7 +4,8 @@
 #   IDLE=5          seconds the emptied destination is left idle (after `sync`) before every copy
 #   SMALL=200       small accounts (the lab seeder's `many` profile: 20 messages in 15 folders each)
 #   SCENARIOS="large all small workers"   which scenarios to run (one function each, below); large_tls and scale are opt-in
-#   R2R=1           Runbook from a ReadyToRun publish, as `dotnet publish -r linux-x64 -p:PublishReadyToRun=true` deploys it
+#   BUILD=published Runbook and the floor as `./build.sh publish` deploys them (self-contained, ReadyToRun composite);
+#   BUILD=jit       both from `dotnet build` output instead (compiled just in time, as the tests run them)
 # Writes bench/results/<UTC date>.json and .md and prints one table. Method: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,14 +23,18 @@ if ! command -v mbsync >/dev/null; then
 fi
 [ -x /usr/bin/time ] || apt-get install -y -qq -o DPkg::Lock::Timeout=300 time >/dev/null
 lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
-dotnet build Runbook.sln -c Release -nologo -v q -clp:NoSummary >/dev/null
-runbook=(dotnet src/Runbook.Cli/bin/Release/net10.0/runbook.dll)
-if [ "${R2R:-0}" = 1 ]; then # Runbook as `dotnet publish` with ReadyToRun deploys it: no JIT for its own and its libraries' code
-  dotnet publish src/Runbook.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-    -o .artifacts/r2r -nologo -v quiet >/dev/null
-  runbook=(.artifacts/r2r/runbook)
-fi
-labtool=(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll)
+BUILD=${BUILD:-published}
+case "$BUILD" in
+  published) # what a user deploys; the floor is published the same way, so neither pays the JIT and the other not
+    log "publishing Runbook and the lab tool (about 2 min each the first time, seconds when nothing changed)"
+    ./build.sh publish .artifacts/runbook >/dev/null
+    ./build.sh publish .artifacts/lab tests/Runbook.Lab >/dev/null
+    runbook=(.artifacts/runbook/runbook); labtool=(.artifacts/lab/Runbook.Lab) ;;
+  jit)
+    dotnet build Runbook.sln -c Release -nologo -v q -clp:NoSummary >/dev/null
+    runbook=(dotnet src/Runbook.Cli/bin/Release/net10.0/runbook.dll); labtool=(dotnet tests/Runbook.Lab/bin/Release/net10.0/Runbook.Lab.dll) ;;
+  *) log "BUILD is published or jit, not $BUILD"; exit 64 ;;
+esac
 read -r old_imap new_imap old_imaps new_imaps ca password old_root new_root pg_port pg_password < <(python3 -c 'import json;d=json.load(open(".lab/lab.json"));print(d["old"]["imap"]["port"],d["new"]["imap"]["port"],d["old"]["imaps"]["port"],d["new"]["imaps"]["port"],d["ca"]["file"],d["accounts"]["password"],d["old"]["mailRoot"],d["new"]["mailRoot"],d["postgres"]["port"],d["postgres"]["password"])')
 tls=  # set by a TLS scenario: every tool then uses IMAPS on both servers, trusting the lab CA
 work=$(mktemp -d /tmp/runbook-bench.XXXX)
@@ -330,5 +335,5 @@ stamp=$(date -u +%Y-%m-%dT%H%M%SZ); mkdir -p bench/results
 python3 bench/bench_table.py "$runs" "$checks" "bench/results/$stamp" \
   "runs=$RUNS" "idle=$IDLE" "small=$SMALL" "nproc=$(nproc)" "load_before=$load_before" \
   "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" "seconds=$(( $(date +%s) - started ))" \
-  "commit=$(git rev-parse --short HEAD)$([ "${R2R:-0}" != 1 ] || echo ' (Runbook from a ReadyToRun publish)')" "mbsync=$(mbsync --version | head -1)" \
+  "commit=$(git rev-parse --short HEAD)" "build=$BUILD" "mbsync=$(mbsync --version | head -1)" \
   "skipped=$(case " $SCENARIOS " in *" large_tls "*) ;; *) printf 'TLS (opt-in scenario large_tls); ' ;; esac)$(case " $SCENARIOS " in *" scale "*) ;; *) printf '10,000 vs 50,000 messages (opt-in scenario scale); ' ;; esac)mail_fsync = never variants; verify"

@@ -100,8 +100,10 @@ table = "\n".join(lines)
 notes = (f"{meta.get('runs')} runs per figure (median; range = fastest–slowest), destination moved aside (not deleted) and idle "
          f"{meta.get('idle')} s before every copy; {meta.get('nproc')} cores; load average before {meta.get('load_before')}, "
          f"after {meta.get('load_after')}; whole bench {int(meta.get('seconds', 0)) // 60} min {int(meta.get('seconds', 0)) % 60} s; "
-         f"commit {meta.get('commit')}; {meta.get('mbsync')}.\n"
-         "Runbook/peer and Runbook/floor: the other's wall time over Runbook's (1.00 = as fast; 0.50 = Runbook takes twice as long). "
+         f"commit {meta.get('commit')}; {meta.get('mbsync')}; "
+         + ("Runbook and the floor as `./build.sh publish` deploys them (self-contained, ReadyToRun composite).\n"
+            if meta.get("build") == "published" else "Runbook and the floor from `dotnet build` (JIT).\n")
+         + "Runbook/peer and Runbook/floor: the other's wall time over Runbook's (1.00 = as fast; 0.50 = Runbook takes twice as long). "
          "Peak RSS: the largest single process (mbsync runs one process per account).\n"
          f"Not measured in this run: {meta.get('skipped')}.")
 print(table)
