@@ -15,6 +15,7 @@ internal sealed partial class ImapMailDestination
             foreach (var name in ImapFolderPath.WithParents(path, ns))
             {
                 var leaf = name[(name.LastIndexOf(ns.Separator) + 1)..];
+                _listedStatus.Remove(name);
                 // A name the listing did not have is created at once: the lookup (a LIST) is only needed if that is refused.
                 var created = _listed is not null && !_listed.Contains(name) ? await TryCreateAsync(parent, leaf, cancellationToken) : null;
                 parent = created ?? await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, leaf, cancellationToken);

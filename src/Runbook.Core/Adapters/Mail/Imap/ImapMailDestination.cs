@@ -17,6 +17,8 @@ internal sealed partial class ImapMailDestination : IMailDestination
     private RawImapConnection? _raw;
     /// <summary>The folders the account's listing named (null before <see cref="ListFoldersAsync"/>): others are created without looking them up first.</summary>
     private HashSet<string>? _listed;
+    /// <summary>Statuses the listing brought (LIST-STATUS), by server name: each handed out once, and dropped when the folder is written to.</summary>
+    private Dictionary<string, FolderStatus> _listedStatus = [];
     /// <summary>The folder this connection last opened (EXAMINE).</summary>
     private IMailFolder? _examined;
 
@@ -55,7 +57,7 @@ internal sealed partial class ImapMailDestination : IMailDestination
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", async () =>
         {
-            var folders = await ImapNamespaces.ListAsync(_client, cancellationToken);
+            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, modSeq: false, cancellationToken);
             _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
             return folders;
         });
@@ -67,7 +69,12 @@ internal sealed partial class ImapMailDestination : IMailDestination
     public Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading status of {path}", async () =>
         {
-            if (await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken) is not { } folder)
+            var name = ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client));
+            if (_listedStatus.Remove(name, out var listed))
+            {
+                return listed;
+            }
+            if (await FindAsync(name, cancellationToken) is not { } folder)
             {
                 return (FolderStatus?)null;
             }
@@ -96,6 +103,7 @@ internal sealed partial class ImapMailDestination : IMailDestination
             return [];
         }
         var mailbox = ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client));
+        _listedStatus.Remove(mailbox);
         var raw = await RawAsync(cancellationToken);
         try
         {

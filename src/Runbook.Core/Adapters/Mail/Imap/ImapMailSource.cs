@@ -13,6 +13,8 @@ internal sealed class ImapMailSource : IMailSource
     private readonly ImapClient _client;
     private readonly MailEndpoint _endpoint;
     private IMailFolder? _open;
+    /// <summary>Statuses the folder listing brought (LIST-STATUS), each handed out once by <see cref="GetFolderStatusAsync"/>.</summary>
+    private Dictionary<string, FolderStatus> _listed = [];
 
     private ImapMailSource(ImapClient client, MailEndpoint endpoint)
     {
@@ -40,7 +42,11 @@ internal sealed class ImapMailSource : IMailSource
         Task.FromResult(ImapNamespaces.Personal(_client));
 
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, "listing folders", () => ImapNamespaces.ListAsync(_client, cancellationToken));
+        MailOperation.RunAsync(_endpoint, "listing folders", async () =>
+        {
+            (var folders, _listed) = await ImapNamespaces.ListWithStatusAsync(_client, _client.Capabilities.HasFlag(ImapCapabilities.CondStore), cancellationToken);
+            return folders;
+        });
 
     /// <summary>One STATUS (MESSAGES UIDVALIDITY SIZE) where STATUS=SIZE is offered (RFC 8438); else EXAMINE and every message's RFC822.SIZE.</summary>
     public Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken) =>
@@ -70,10 +76,18 @@ internal sealed class ImapMailSource : IMailSource
         MailOperation.RunAsync(_endpoint, $"listing messages of {folder}", async () =>
             await ImapSourceMapping.IndexAsync(await ExamineAsync(folder, refresh: true, cancellationToken), cancellationToken));
 
-    /// <summary>STATUS (UIDVALIDITY UIDNEXT MESSAGES, and HIGHESTMODSEQ where CONDSTORE is offered): one round trip, no listing.</summary>
+    /// <summary>
+    /// STATUS (UIDVALIDITY UIDNEXT MESSAGES, and HIGHESTMODSEQ where CONDSTORE is offered): one round trip, no listing.
+    /// The first time, the listing's status where it brought one: taken earlier still, so it never claims more than
+    /// what is read after it; a second call (a unit tried again) asks the server.
+    /// </summary>
     public Task<FolderStatus?> GetFolderStatusAsync(string folder, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading status of {folder}", async () =>
         {
+            if (_listed.Remove(folder, out var listed))
+            {
+                return listed;
+            }
             var target = await _client.GetFolderAsync(folder, cancellationToken);
             var condstore = _client.Capabilities.HasFlag(ImapCapabilities.CondStore);
             var items = StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count | (condstore ? StatusItems.HighestModSeq : StatusItems.None);

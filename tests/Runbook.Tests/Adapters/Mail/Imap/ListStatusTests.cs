@@ -1,0 +1,99 @@
+using Runbook.Adapters.Mail;
+using Runbook.Adapters.Mail.Imap;
+using Runbook.Tests.Support;
+using static Runbook.Tests.Adapters.Mail.MailLabMessages;
+
+namespace Runbook.Tests.Adapters.Mail.Imap;
+
+/// <summary>
+/// Where the server offers LIST-STATUS (RFC 5819), the folder listing brings every folder's status, and a pass asks
+/// STATUS only for what the listing did not answer, a folder asked twice, or a folder written to since: through the
+/// real IMAP source and destination and a scripted server.
+/// </summary>
+public sealed class ListStatusTests
+{
+    private const string Caps = "IMAP4rev1 LITERAL+ UIDPLUS MULTIAPPEND NAMESPACE CONDSTORE AUTH=PLAIN SASL-IR";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Given_LIST_STATUS_When_the_source_lists_Then_the_first_status_of_a_folder_comes_from_the_listing_and_the_second_from_STATUS()
+    {
+        await using var server = Server(Caps + " LIST-STATUS");
+        await using var source = await ImapMailSource.ConnectAsync(server.Endpoint("old"), new MailLogin("u", "p"), None);
+
+        await source.ListFoldersAsync(None);
+        var listed = await source.GetFolderStatusAsync("Archive", None);
+        Assert.Empty(Commands(server, "STATUS"));
+        var asked = await source.GetFolderStatusAsync("Archive", None);
+
+        Assert.Equal(new FolderStatus(7, 3, 2, 41), listed);
+        Assert.Equal(new FolderStatus(7, 4, 3, 42), asked);
+        Assert.Contains(" RETURN (STATUS (", Assert.Single(Listings(server)), StringComparison.Ordinal);
+        Assert.Single(Commands(server, "STATUS"));
+    }
+
+    [Fact]
+    public async Task Given_no_LIST_STATUS_When_the_source_lists_Then_each_status_is_a_STATUS()
+    {
+        await using var server = Server(Caps);
+        await using var source = await ImapMailSource.ConnectAsync(server.Endpoint("old"), new MailLogin("u", "p"), None);
+
+        await source.ListFoldersAsync(None);
+        var status = await source.GetFolderStatusAsync("Archive", None);
+
+        Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
+        Assert.DoesNotContain("STATUS", Assert.Single(Listings(server)), StringComparison.Ordinal);
+        Assert.Single(Commands(server, "STATUS"));
+    }
+
+    [Fact]
+    public async Task Given_LIST_STATUS_When_the_destination_appends_to_a_listed_folder_Then_its_status_is_asked_again()
+    {
+        await using var server = Server(Caps + " LIST-STATUS");
+        await using var destination = await ImapMailDestination.ConnectAsync(server.Endpoint("new"), new MailLogin("u", "p"), None);
+
+        await destination.ListFoldersAsync(None);
+        var before = await destination.GetStatusAsync("Archive", None);
+        Assert.Empty(Commands(server, "STATUS"));
+        await destination.GetStatusAsync("Archive", None);
+        Assert.Single(Commands(server, "STATUS"));
+
+        await destination.ListFoldersAsync(None);
+        await destination.AppendAsync("Archive", [Item(Crlf("one more"))], None);
+        var after = await destination.GetStatusAsync("Archive", None);
+
+        Assert.Equal(new FolderStatus(7, 3, 2, null), before);
+        Assert.Equal(new FolderStatus(7, 4, 3, null), after);
+        Assert.Equal(2, Commands(server, "STATUS").Count);
+    }
+
+    private static List<string> Commands(ScriptedImapServer server, string verb)
+    {
+        lock (server.Received)
+        {
+            return [.. server.Received.Where(c => c.Verb == verb).Select(c => c.Text)];
+        }
+    }
+
+    /// <summary>The folder listings (MailKit also looks INBOX up at login, with LIST "" "INBOX").</summary>
+    private static List<string> Listings(ScriptedImapServer server) => [.. Commands(server, "LIST").Where(c => c.Contains("\"*\"", StringComparison.Ordinal))];
+
+    /// <summary>The listing's status says 2 messages; a STATUS asked later says 3 (one arrived meanwhile).</summary>
+    private static ScriptedImapServer Server(string capabilities) => new(capabilities, c => c.Verb switch
+    {
+        "NAMESPACE" => ["* NAMESPACE ((\"\" \"/\")) NIL NIL", "TAG OK Completed"],
+        "LIST" when c.Text.Contains("\"\" \"\"", StringComparison.Ordinal) => ["* LIST (\\Noselect) \"/\" \"\"", "TAG OK Completed"],
+        "LIST" when c.Text.Contains("STATUS", StringComparison.Ordinal) =>
+        [
+            "* LIST (\\HasNoChildren) \"/\" Archive",
+            c.Text.Contains("HIGHESTMODSEQ", StringComparison.Ordinal)
+                ? "* STATUS Archive (MESSAGES 2 UIDNEXT 3 UIDVALIDITY 7 HIGHESTMODSEQ 41)"
+                : "* STATUS Archive (MESSAGES 2 UIDNEXT 3 UIDVALIDITY 7)",
+            "TAG OK Completed",
+        ],
+        "LIST" => ["* LIST (\\HasNoChildren) \"/\" Archive", "TAG OK Completed"],
+        "STATUS" => ["* STATUS Archive (MESSAGES 3 UIDNEXT 4 UIDVALIDITY 7 HIGHESTMODSEQ 42)", "TAG OK Completed"],
+        "APPEND" => ["TAG OK [APPENDUID 7 3] Append completed"],
+        _ => ["TAG OK Completed"],
+    });
+}
