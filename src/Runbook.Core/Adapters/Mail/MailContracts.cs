@@ -49,6 +49,10 @@ internal interface IMailSource : IAsyncDisposable
 {
     Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken);
     Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken);
+
+    /// <summary>The listing, for a caller that asks every folder's size next (preflight): a server that can answer both at once does.</summary>
+    Task<IReadOnlyList<SourceFolder>> ListFoldersWithSizesAsync(CancellationToken cancellationToken) => ListFoldersAsync(cancellationToken);
+
     Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken);
 
     /// <summary>Every message's id, without headers: what a pass that finds nothing new costs.</summary>

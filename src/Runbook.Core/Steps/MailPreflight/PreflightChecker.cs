@@ -103,7 +103,7 @@ internal sealed class PreflightChecker(IMailConnector mail, StepContext context,
         var destinationNs = await destination.GetNamespaceAsync(cancellationToken);
         check.Notes.Add($"namespaces: old prefix '{sourceNs.Prefix}' separator '{sourceNs.Separator}', new prefix '{destinationNs.Prefix}' separator '{destinationNs.Separator}'");
 
-        var sourceFolders = await source.ListFoldersAsync(cancellationToken);
+        var sourceFolders = await source.ListFoldersWithSizesAsync(cancellationToken);
         var map = FolderMapper.Map(sourceFolders, sourceNs, await destination.ListFoldersAsync(cancellationToken), destinationNs, context.Plan.Folders);
         check.Problems.AddRange(map.Problems);
         check.Notes.AddRange(map.Routes.Where(r => r.Source != r.Destination).Select(r => $"{r.Source} → {r.Destination} ({r.Reason.ToString().ToLowerInvariant()})"));

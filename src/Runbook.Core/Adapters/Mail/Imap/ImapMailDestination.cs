@@ -57,7 +57,8 @@ internal sealed partial class ImapMailDestination : IMailDestination
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", async () =>
         {
-            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, modSeq: false, cancellationToken);
+            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, StatusItems.UidNext | StatusItems.Count,
+                f => new FolderStatus(f.UidValidity, f.UidNext?.Id ?? 0, f.Count, null), cancellationToken);
             _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
             return folders;
         });

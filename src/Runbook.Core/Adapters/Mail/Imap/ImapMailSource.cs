@@ -15,6 +15,8 @@ internal sealed class ImapMailSource : IMailSource
     private IMailFolder? _open;
     /// <summary>Statuses the folder listing brought (LIST-STATUS), each handed out once by <see cref="GetFolderStatusAsync"/>.</summary>
     private Dictionary<string, FolderStatus> _listed = [];
+    /// <summary>Sizes the listing for preflight brought (LIST-STATUS with SIZE), each handed out once by <see cref="GetStatusAsync"/>.</summary>
+    private Dictionary<string, SourceFolderStatus> _listedSizes = [];
 
     private ImapMailSource(ImapClient client, MailEndpoint endpoint)
     {
@@ -44,14 +46,35 @@ internal sealed class ImapMailSource : IMailSource
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", async () =>
         {
-            (var folders, _listed) = await ImapNamespaces.ListWithStatusAsync(_client, _client.Capabilities.HasFlag(ImapCapabilities.CondStore), cancellationToken);
+            var modSeq = _client.Capabilities.HasFlag(ImapCapabilities.CondStore);
+            (var folders, _listed) = await ImapNamespaces.ListWithStatusAsync(_client,
+                StatusItems.UidNext | StatusItems.Count | (modSeq ? StatusItems.HighestModSeq : StatusItems.None),
+                f => new FolderStatus(f.UidValidity, f.UidNext?.Id ?? 0, f.Count, modSeq ? f.HighestModSeq : null), cancellationToken);
             return folders;
         });
 
-    /// <summary>One STATUS (MESSAGES UIDVALIDITY SIZE) where STATUS=SIZE is offered (RFC 8438); else EXAMINE and every message's RFC822.SIZE.</summary>
+    /// <summary>The listing, and with it every folder's size where the server offers LIST-STATUS and STATUS=SIZE.</summary>
+    public Task<IReadOnlyList<SourceFolder>> ListFoldersWithSizesAsync(CancellationToken cancellationToken) =>
+        !_client.Capabilities.HasFlag(ImapCapabilities.StatusSize)
+            ? ListFoldersAsync(cancellationToken)
+            : MailOperation.RunAsync(_endpoint, "listing folders", async () =>
+            {
+                (var folders, _listedSizes) = await ImapNamespaces.ListWithStatusAsync(_client, StatusItems.Count | StatusItems.Size,
+                    f => f.Size is { } size ? new SourceFolderStatus(f.FullName, f.UidValidity, f.Count, (long)size) : null, cancellationToken);
+                return folders;
+            });
+
+    /// <summary>
+    /// The size the listing for preflight brought, the first time; else one STATUS (MESSAGES UIDVALIDITY SIZE) where
+    /// STATUS=SIZE is offered (RFC 8438); else EXAMINE and every message's RFC822.SIZE.
+    /// </summary>
     public Task<SourceFolderStatus> GetStatusAsync(string folder, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading status of {folder}", async () =>
         {
+            if (_listedSizes.Remove(folder, out var listed))
+            {
+                return listed;
+            }
             if (_client.Capabilities.HasFlag(ImapCapabilities.StatusSize))
             {
                 var target = await _client.GetFolderAsync(folder, cancellationToken);

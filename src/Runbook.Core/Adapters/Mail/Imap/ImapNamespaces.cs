@@ -19,26 +19,28 @@ internal static class ImapNamespaces
         [.. (await ListFoldersAsync(client, StatusItems.None, cancellationToken)).Select(ImapSourceMapping.Folder)];
 
     /// <summary>
-    /// As <see cref="ListAsync"/>, with each folder's UIDVALIDITY, UIDNEXT and MESSAGES (and HIGHESTMODSEQ when
-    /// <paramref name="modSeq"/>) where the server offers LIST-STATUS (RFC 5819): one command for what was a STATUS per
-    /// folder, 30 round trips per small account in a pass that finds nothing. Without LIST-STATUS, or for a folder the
-    /// reply gave no status for (INBOX on a Courier-style listing, \Noselect), there is no entry: ask STATUS then.
+    /// As <see cref="ListAsync"/>, with each folder's status where the server offers LIST-STATUS (RFC 5819): one command
+    /// for what was a STATUS per folder (30 round trips per small account in a pass that finds nothing). Without
+    /// LIST-STATUS, or for a folder the reply gave no status for (INBOX on a Courier-style listing, \Noselect), or
+    /// one <paramref name="status"/> makes nothing of, there is no entry: ask STATUS then.
     /// </summary>
-    public static async Task<(IReadOnlyList<SourceFolder> Folders, Dictionary<string, FolderStatus> Statuses)> ListWithStatusAsync(
-        ImapClient client, bool modSeq, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<SourceFolder> Folders, Dictionary<string, T> Statuses)> ListWithStatusAsync<T>(
+        ImapClient client, StatusItems items, Func<IMailFolder, T?> status, CancellationToken cancellationToken) where T : class
     {
-        var statuses = new Dictionary<string, FolderStatus>(StringComparer.Ordinal);
+        var statuses = new Dictionary<string, T>(StringComparer.Ordinal);
         if (!client.Capabilities.HasFlag(ImapCapabilities.ListStatus))
         {
             return (await ListAsync(client, cancellationToken), statuses);
         }
 
-        var items = StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count | (modSeq ? StatusItems.HighestModSeq : StatusItems.None);
-        var folders = await ListFoldersAsync(client, items, cancellationToken);
+        var folders = await ListFoldersAsync(client, items | StatusItems.UidValidity, cancellationToken);
         // A fresh connection has opened nothing yet, so a folder's UIDVALIDITY can only have come from this reply.
         foreach (var folder in folders.Where(f => f.UidValidity != 0))
         {
-            statuses[folder.FullName] = new FolderStatus(folder.UidValidity, folder.UidNext?.Id ?? 0, folder.Count, modSeq ? folder.HighestModSeq : null);
+            if (status(folder) is { } value)
+            {
+                statuses[folder.FullName] = value;
+            }
         }
         return ([.. folders.Select(ImapSourceMapping.Folder)], statuses);
     }

@@ -60,6 +60,27 @@ public sealed class ListStatusLabTests(LabFixture fixture)
         Assert.Equal((before!.UidValidity, before.Messages + 1, before.UidNext + 1), (after!.UidValidity, after.Messages, after.UidNext));
     }
 
+    [Theory]
+    [InlineData("new")]
+    [InlineData("old")]
+    public async Task Given_a_dovecot_account_When_preflight_lists_with_sizes_Then_each_listed_size_is_the_folders_STATUS_SIZE(string server)
+    {
+        var endpoint = server == "new" ? _lab.New("imap") : _lab.Old("imap");
+        var login = await SeedAsync(endpoint, _lab.NewLogin());
+        await using var listing = await ImapMailSource.ConnectAsync(endpoint, login, None);
+        await using var asking = await ImapMailSource.ConnectAsync(endpoint, login, None);
+
+        var folders = (await listing.ListFoldersWithSizesAsync(None)).Where(f => f.Selectable).ToList();
+        await asking.ListFoldersAsync(None);
+
+        Assert.True(folders.Count >= 4, $"only {folders.Count} folders listed");
+        foreach (var folder in folders)
+        {
+            Assert.Equal(await asking.GetStatusAsync(folder.FullName, None), await listing.GetStatusAsync(folder.FullName, None));
+        }
+        Assert.Contains(folders, f => f.FullName.EndsWith("2024", StringComparison.Ordinal));
+    }
+
     private static async Task AssertListedIsStatusAsync(MailEndpoint endpoint, MailLogin login)
     {
         await using var source = await ImapMailSource.ConnectAsync(endpoint, login, None);

@@ -37,6 +37,32 @@ public sealed class SourceStatusTests
         Assert.Equal(["EXAMINE", "FETCH"], Verbs(server, "STATUS", "EXAMINE", "SELECT", "FETCH"));
     }
 
+    [Fact]
+    public async Task Given_LIST_STATUS_and_STATUS_SIZE_When_preflight_lists_Then_the_sizes_come_with_the_listing_and_no_STATUS_is_sent()
+    {
+        await using var server = Server(Caps + " STATUS=SIZE LIST-STATUS");
+        await using var source = await ConnectAsync(server);
+
+        await source.ListFoldersWithSizesAsync(None);
+        var status = await source.GetStatusAsync("Archive", None);
+
+        Assert.Equal(("Archive", 7u, 2, 350L), (status.FullName, status.UidValidity, status.Count, status.Bytes));
+        Assert.Empty(Verbs(server, "STATUS", "EXAMINE", "SELECT", "FETCH"));
+    }
+
+    [Fact]
+    public async Task Given_LIST_STATUS_without_STATUS_SIZE_When_preflight_lists_Then_the_sizes_are_still_added_up()
+    {
+        await using var server = Server(Caps + " LIST-STATUS");
+        await using var source = await ConnectAsync(server);
+
+        await source.ListFoldersWithSizesAsync(None);
+        var status = await source.GetStatusAsync("Archive", None);
+
+        Assert.Equal(("Archive", 7u, 2, 350L), (status.FullName, status.UidValidity, status.Count, status.Bytes));
+        Assert.Equal(["EXAMINE", "FETCH"], Verbs(server, "STATUS", "EXAMINE", "SELECT", "FETCH"));
+    }
+
     private static List<string> Verbs(ScriptedImapServer server, params string[] wanted)
     {
         lock (server.Received)
@@ -49,6 +75,8 @@ public sealed class SourceStatusTests
     {
         "NAMESPACE" => ["* NAMESPACE ((\"\" \"/\")) NIL NIL", "TAG OK Completed"],
         "LIST" when c.Text.Contains("\"\" \"\"", StringComparison.Ordinal) => ["* LIST (\\Noselect) \"/\" \"\"", "TAG OK Completed"],
+        "LIST" when c.Text.Contains("SIZE", StringComparison.Ordinal) =>
+            ["* LIST (\\HasNoChildren) \"/\" Archive", "* STATUS Archive (UIDVALIDITY 7 MESSAGES 2 SIZE 350)", "TAG OK Completed"],
         "LIST" => ["* LIST (\\HasNoChildren) \"/\" Archive", "TAG OK Completed"],
         "STATUS" => ["* STATUS Archive (UIDVALIDITY 7 MESSAGES 2 SIZE 350)", "TAG OK Completed"],
         "EXAMINE" => ["* 2 EXISTS", "* OK [UIDVALIDITY 7] UIDs valid", "* OK [UIDNEXT 3] Predicted next UID", "TAG OK [READ-ONLY] Examined"],
