@@ -26,7 +26,7 @@ lab/lab.sh status >/dev/null 2>&1 || lab/lab.sh up >/dev/null
 BUILD=${BUILD:-published}
 case "$BUILD" in
   published) # what a user deploys; the floor is published the same way, so neither pays the JIT and the other not
-    log "publishing Runbook and the lab tool (about 2 min each the first time, seconds when nothing changed)"
+    log "publishing Runbook and the lab tool (about 2 min each: they share Runbook.Core, so each recompiles its image)"
     ./build.sh publish .artifacts/runbook >/dev/null
     ./build.sh publish .artifacts/lab tests/Runbook.Lab >/dev/null
     runbook=(.artifacts/runbook/runbook); labtool=(.artifacts/lab/Runbook.Lab) ;;
