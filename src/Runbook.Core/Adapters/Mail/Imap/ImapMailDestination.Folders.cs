@@ -10,6 +10,7 @@ internal sealed partial class ImapMailDestination
     public Task EnsureFolderAsync(string path, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"creating folder {path}", async () =>
         {
+            _fresh = false;
             var ns = ImapNamespaces.Personal(_client);
             IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
             foreach (var name in ImapFolderPath.WithParents(path, ns))
@@ -48,6 +49,7 @@ internal sealed partial class ImapMailDestination
     /// <summary>The folder opened read-only (EXAMINE: nothing changes, not even \Recent), or null when it does not exist.</summary>
     private async Task<IMailFolder?> OpenAsync(string path, CancellationToken cancellationToken)
     {
+        _fresh = false;
         var folder = await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken);
         if (folder is not null)
         {

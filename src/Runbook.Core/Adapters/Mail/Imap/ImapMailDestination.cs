@@ -19,6 +19,8 @@ internal sealed partial class ImapMailDestination : IMailDestination
     private HashSet<string>? _listed;
     /// <summary>Statuses the listing brought (LIST-STATUS), by server name: each handed out once, and dropped when the folder is written to.</summary>
     private Dictionary<string, FolderStatus> _listedStatus = [];
+    /// <summary>Nothing listed, created, opened or asked the status of yet: only then may a listing take statuses (see <see cref="ImapNamespaces.ListWithStatusAsync"/>).</summary>
+    private bool _fresh = true;
     /// <summary>The folder this connection last opened (EXAMINE).</summary>
     private IMailFolder? _examined;
 
@@ -57,7 +59,9 @@ internal sealed partial class ImapMailDestination : IMailDestination
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", async () =>
         {
-            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, StatusItems.UidNext | StatusItems.Count,
+            var fresh = _fresh;
+            _fresh = false;
+            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, fresh, StatusItems.UidNext | StatusItems.Count,
                 f => new FolderStatus(f.UidValidity, f.UidNext?.Id ?? 0, f.Count, null), cancellationToken);
             _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
             return folders;
@@ -75,6 +79,7 @@ internal sealed partial class ImapMailDestination : IMailDestination
             {
                 return listed;
             }
+            _fresh = false;
             if (await FindAsync(name, cancellationToken) is not { } folder)
             {
                 return (FolderStatus?)null;

@@ -17,6 +17,8 @@ internal sealed class ImapMailSource : IMailSource
     private Dictionary<string, FolderStatus> _listed = [];
     /// <summary>Sizes the listing for preflight brought (LIST-STATUS with SIZE), each handed out once by <see cref="GetStatusAsync"/>.</summary>
     private Dictionary<string, SourceFolderStatus> _listedSizes = [];
+    /// <summary>Nothing listed, opened or asked the status of yet: only then may a listing take statuses (see <see cref="ImapNamespaces.ListWithStatusAsync"/>).</summary>
+    private bool _fresh = true;
 
     private ImapMailSource(ImapClient client, MailEndpoint endpoint)
     {
@@ -46,8 +48,9 @@ internal sealed class ImapMailSource : IMailSource
     public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, "listing folders", async () =>
         {
-            var modSeq = _client.Capabilities.HasFlag(ImapCapabilities.CondStore);
-            (var folders, _listed) = await ImapNamespaces.ListWithStatusAsync(_client,
+            var (modSeq, fresh) = (_client.Capabilities.HasFlag(ImapCapabilities.CondStore), _fresh);
+            _fresh = false;
+            (var folders, _listed) = await ImapNamespaces.ListWithStatusAsync(_client, fresh,
                 StatusItems.UidNext | StatusItems.Count | (modSeq ? StatusItems.HighestModSeq : StatusItems.None),
                 f => new FolderStatus(f.UidValidity, f.UidNext?.Id ?? 0, f.Count, modSeq ? f.HighestModSeq : null), cancellationToken);
             return folders;
@@ -59,7 +62,9 @@ internal sealed class ImapMailSource : IMailSource
             ? ListFoldersAsync(cancellationToken)
             : MailOperation.RunAsync(_endpoint, "listing folders", async () =>
             {
-                (var folders, _listedSizes) = await ImapNamespaces.ListWithStatusAsync(_client, StatusItems.Count | StatusItems.Size,
+                var fresh = _fresh;
+                _fresh = false;
+                (var folders, _listedSizes) = await ImapNamespaces.ListWithStatusAsync(_client, fresh, StatusItems.Count | StatusItems.Size,
                     f => f.Size is { } size ? new SourceFolderStatus(f.FullName, f.UidValidity, f.Count, (long)size) : null, cancellationToken);
                 return folders;
             });
@@ -75,6 +80,7 @@ internal sealed class ImapMailSource : IMailSource
             {
                 return listed;
             }
+            _fresh = false;
             if (_client.Capabilities.HasFlag(ImapCapabilities.StatusSize))
             {
                 var target = await _client.GetFolderAsync(folder, cancellationToken);
@@ -111,6 +117,7 @@ internal sealed class ImapMailSource : IMailSource
             {
                 return listed;
             }
+            _fresh = false;
             var target = await _client.GetFolderAsync(folder, cancellationToken);
             var condstore = _client.Capabilities.HasFlag(ImapCapabilities.CondStore);
             var items = StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count | (condstore ? StatusItems.HighestModSeq : StatusItems.None);
@@ -186,6 +193,7 @@ internal sealed class ImapMailSource : IMailSource
         {
             return _open;
         }
+        _fresh = false;
         var target = await _client.GetFolderAsync(folder, cancellationToken);
         // ReadOnly makes MailKit send EXAMINE: the source's \Recent and flags stay untouched.
         await target.OpenAsync(FolderAccess.ReadOnly, cancellationToken);

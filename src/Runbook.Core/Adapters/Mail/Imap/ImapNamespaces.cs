@@ -23,18 +23,21 @@ internal static class ImapNamespaces
     /// for what was a STATUS per folder (30 round trips per small account in a pass that finds nothing). Without
     /// LIST-STATUS, or for a folder the reply gave no status for (INBOX on a Courier-style listing, \Noselect), or
     /// one <paramref name="status"/> makes nothing of, there is no entry: ask STATUS then.
+    /// Only on a <paramref name="fresh"/> connection, one that has not opened, asked the status of or listed any folder:
+    /// MailKit keeps a folder's values from earlier replies, and a folder this reply gave no status for would show them
+    /// as if they were new (INBOX opened in an earlier pass, listed again without a status, would look unchanged).
     /// </summary>
     public static async Task<(IReadOnlyList<SourceFolder> Folders, Dictionary<string, T> Statuses)> ListWithStatusAsync<T>(
-        ImapClient client, StatusItems items, Func<IMailFolder, T?> status, CancellationToken cancellationToken) where T : class
+        ImapClient client, bool fresh, StatusItems items, Func<IMailFolder, T?> status, CancellationToken cancellationToken) where T : class
     {
         var statuses = new Dictionary<string, T>(StringComparer.Ordinal);
-        if (!client.Capabilities.HasFlag(ImapCapabilities.ListStatus))
+        if (!fresh || !client.Capabilities.HasFlag(ImapCapabilities.ListStatus))
         {
             return (await ListAsync(client, cancellationToken), statuses);
         }
 
         var folders = await ListFoldersAsync(client, items | StatusItems.UidValidity, cancellationToken);
-        // A fresh connection has opened nothing yet, so a folder's UIDVALIDITY can only have come from this reply.
+        // Nothing was asked on this connection before, so a folder's UIDVALIDITY can only have come from this reply.
         foreach (var folder in folders.Where(f => f.UidValidity != 0))
         {
             if (status(folder) is { } value)

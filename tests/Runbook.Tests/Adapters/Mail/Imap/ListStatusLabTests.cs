@@ -51,11 +51,11 @@ public sealed class ListStatusLabTests(LabFixture fixture)
             Assert.Equal(await destination.GetStatusAsync(folder.FullName, None), await destination.GetStatusAsync(folder.FullName, None));
         }
 
-        await destination.ListFoldersAsync(None);
-        var before = await destination.GetStatusAsync("Cartório/2024", None);
-        await destination.ListFoldersAsync(None);
-        await destination.AppendAsync("Cartório/2024", [Item(Crlf("arrives"))], None);
-        var after = await destination.GetStatusAsync("Cartório/2024", None);
+        await using var fresh = await ImapMailDestination.ConnectAsync(endpoint, login, None);
+        await fresh.ListFoldersAsync(None);
+        var before = await fresh.GetStatusAsync("Cartório/2024", None);
+        await fresh.AppendAsync("Cartório/2024", [Item(Crlf("arrives"))], None);
+        var after = await fresh.GetStatusAsync("Cartório/2024", None);
 
         Assert.Equal((before!.UidValidity, before.Messages + 1, before.UidNext + 1), (after!.UidValidity, after.Messages, after.UidNext));
     }

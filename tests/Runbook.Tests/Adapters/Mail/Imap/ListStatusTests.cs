@@ -53,18 +53,41 @@ public sealed class ListStatusTests
         await using var destination = await ImapMailDestination.ConnectAsync(server.Endpoint("new"), new MailLogin("u", "p"), None);
 
         await destination.ListFoldersAsync(None);
-        var before = await destination.GetStatusAsync("Archive", None);
-        Assert.Empty(Commands(server, "STATUS"));
-        await destination.GetStatusAsync("Archive", None);
-        Assert.Single(Commands(server, "STATUS"));
-
-        await destination.ListFoldersAsync(None);
         await destination.AppendAsync("Archive", [Item(Crlf("one more"))], None);
         var after = await destination.GetStatusAsync("Archive", None);
 
-        Assert.Equal(new FolderStatus(7, 3, 2, null), before);
         Assert.Equal(new FolderStatus(7, 4, 3, null), after);
-        Assert.Equal(2, Commands(server, "STATUS").Count);
+        Assert.Single(Commands(server, "STATUS"));
+    }
+
+    [Fact]
+    public async Task Given_LIST_STATUS_When_a_folder_was_opened_before_the_listing_Then_the_listing_takes_no_statuses()
+    {
+        // MailKit keeps what an EXAMINE said; a listing that brought no status for that folder would hand it out as new.
+        await using var server = Server(Caps + " LIST-STATUS");
+        await using var source = await ImapMailSource.ConnectAsync(server.Endpoint("old"), new MailLogin("u", "p"), None);
+
+        await source.IndexAsync("Archive", None);
+        await source.ListFoldersAsync(None);
+        var status = await source.GetFolderStatusAsync("Archive", None);
+
+        Assert.DoesNotContain("STATUS", Assert.Single(Listings(server)), StringComparison.Ordinal);
+        Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
+        Assert.Single(Commands(server, "STATUS"));
+    }
+
+    [Fact]
+    public async Task Given_LIST_STATUS_When_the_source_lists_a_second_time_Then_only_the_first_listing_takes_statuses()
+    {
+        await using var server = Server(Caps + " LIST-STATUS");
+        await using var source = await ImapMailSource.ConnectAsync(server.Endpoint("old"), new MailLogin("u", "p"), None);
+
+        await source.ListFoldersAsync(None);
+        await source.ListFoldersAsync(None);
+        var status = await source.GetFolderStatusAsync("Archive", None);
+
+        Assert.Equal([true, false], Listings(server).Select(l => l.Contains("STATUS", StringComparison.Ordinal)));
+        Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
     }
 
     private static List<string> Commands(ScriptedImapServer server, string verb)
@@ -94,6 +117,7 @@ public sealed class ListStatusTests
         "LIST" => ["* LIST (\\HasNoChildren) \"/\" Archive", "TAG OK Completed"],
         "STATUS" => ["* STATUS Archive (MESSAGES 3 UIDNEXT 4 UIDVALIDITY 7 HIGHESTMODSEQ 42)", "TAG OK Completed"],
         "APPEND" => ["TAG OK [APPENDUID 7 3] Append completed"],
+        "EXAMINE" => ["* 2 EXISTS", "* OK [UIDVALIDITY 7] UIDs valid", "* OK [UIDNEXT 3] Predicted next UID", "TAG OK [READ-ONLY] Examined"],
         _ => ["TAG OK Completed"],
     });
 }
