@@ -35,6 +35,7 @@ public sealed class ListStatusLabTests(LabFixture fixture)
     {
         var cyrus = new CyrusLab(fixture.Lab);
         var login = await SeedAsync(cyrus.Imap, await cyrus.NewLoginAsync(LabClients.Timeout()));
+        Assert.True(await OffersListStatusAsync(cyrus.Imap, login), "this lab's Cyrus offers LIST-STATUS");
 
         await AssertListedIsStatusAsync(cyrus.Imap, login);
     }
