@@ -14,6 +14,10 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
     public async Task<IMailDestination> OpenDestinationAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         new Destination(await inner.OpenDestinationAsync(endpoint, login, cancellationToken), points);
 
+    /// <summary>Preflight's probe as production opens it (the interface's default would open the full destination instead).</summary>
+    public Task<IDestinationProbe> OpenDestinationProbeAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
+        inner.OpenDestinationProbeAsync(endpoint, login, cancellationToken);
+
     public Task<SmtpProbeResult> ProbeSmtpAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         inner.ProbeSmtpAsync(endpoint, login, cancellationToken);
 
@@ -42,8 +46,9 @@ internal sealed class KillingMailConnector(IMailConnector inner, KillPoints poin
             return results;
         }
 
-        public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
-            inner.ReadStoredAsync(path, uids, hash, cancellationToken);
+        public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(
+            string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, bool appendsFollow, CancellationToken cancellationToken) =>
+            inner.ReadStoredAsync(path, uids, hash, appendsFollow, cancellationToken);
 
 
         public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) => inner.GetQuotaAsync(cancellationToken);

@@ -20,6 +20,10 @@ internal sealed class KillingSourceConnector(IMailConnector inner, KillPoints po
     public Task<IMailDestination> OpenDestinationAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         inner.OpenDestinationAsync(endpoint, login, cancellationToken);
 
+    /// <summary>Preflight's probe as production opens it (the interface's default would open the full destination instead).</summary>
+    public Task<IDestinationProbe> OpenDestinationProbeAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
+        inner.OpenDestinationProbeAsync(endpoint, login, cancellationToken);
+
     public Task<SmtpProbeResult> ProbeSmtpAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
         inner.ProbeSmtpAsync(endpoint, login, cancellationToken);
 

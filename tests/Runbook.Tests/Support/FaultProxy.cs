@@ -16,6 +16,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly Task _accepting;
     private long _cutAfter = long.MaxValue;
     private int _cuts;
+    private int _connections;
     private string? _cutOnText;
     private int _textCutsLeft;
 
@@ -30,6 +31,9 @@ internal sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>How many connections were cut so far.</summary>
     public int Cuts => _cuts;
+
+    /// <summary>How many connections clients opened through the proxy so far.</summary>
+    public int Connections => _connections;
 
     /// <summary>Cuts any connection (live or future) once its client has sent <paramref name="bytes"/> bytes in total.</summary>
     public void CutClientAfter(long bytes) => Interlocked.Exchange(ref _cutAfter, bytes);
@@ -71,6 +75,7 @@ internal sealed class FaultProxy : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _connections);
             lock (_sessions)
             {
                 _sessions.Add(Task.Run(() => ForwardAsync(client)));

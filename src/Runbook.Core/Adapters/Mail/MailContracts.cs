@@ -167,8 +167,11 @@ internal interface IMailDestination : IDestinationProbe
     /// <summary>
     /// Reads back what the server stored at <paramref name="uids"/> (one FETCH of RFC822.SIZE for all), and the bytes
     /// of those in <paramref name="hash"/> (hashed as they stream). A UID the server no longer has is left out.
+    /// <paramref name="appendsFollow"/>: more appends will run while this read-back does, so it must not hold the
+    /// connection they go over (the adapter then reads on another).
     /// </summary>
-    Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(
+        string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, bool appendsFollow, CancellationToken cancellationToken);
 }
 
 /// <summary>Storage quota in bytes and messages; null means the server does not limit (or report) that resource.</summary>

@@ -10,9 +10,10 @@ internal sealed partial class FolderCopier
     /// <summary>
     /// Reads back what the new server stored for a batch (APPENDUID gave the UIDs): every size in one FETCH, and the
     /// bytes of the messages at risk of alteration (8-bit headers, bare CR/LF, NUL, long lines, no header separator),
-    /// or of all with <c>verify_appends: hash</c>. Runs on the new server's listing connection, beside the next APPEND.
+    /// or of all with <c>verify_appends: hash</c>. When <paramref name="appendsFollow"/>, it runs beside the next APPEND.
     /// </summary>
-    private async Task<IReadOnlyDictionary<uint, StoredMessage>> ReadStoredAsync(Unit unit, IReadOnlyList<AppendResult> outcomes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<uint, StoredMessage>> ReadStoredAsync(
+        Unit unit, IReadOnlyList<AppendResult> outcomes, bool appendsFollow, CancellationToken cancellationToken)
     {
         var known = Known(outcomes);
         if (known.Count == 0)
@@ -21,7 +22,7 @@ internal sealed partial class FolderCopier
         }
 
         var hash = known.Where(o => options.VerifyAppends == VerifyAppends.Hash || o.Item.Inspection!.Risks != ContentRisk.None).Select(o => o.Uid!.Value).ToHashSet();
-        return (await session.Destination.ReadStoredAsync(unit.Route.Destination, [.. known.Select(o => o.Uid!.Value)], hash, cancellationToken)).ToDictionary(s => s.Uid);
+        return (await session.Destination.ReadStoredAsync(unit.Route.Destination, [.. known.Select(o => o.Uid!.Value)], hash, appendsFollow, cancellationToken)).ToDictionary(s => s.Uid);
     }
 
     /// <summary>The source messages whose copy differs from what was sent, each logged with what changed.</summary>

@@ -7,9 +7,10 @@ internal sealed partial class FolderCopier
 {
     /// <summary>
     /// Appends the missing messages in batches, fetching batch n+1 from the old server while batch n is appended to the
-    /// new one, and reading back what batch n-1 stored (on the other connection to the new server) meanwhile too. Each
-    /// batch's stored messages go into the ledger in one transaction once its read-back is judged; a crash between the
-    /// APPEND and that write is healed by the next pass, which finds those copies by content.
+    /// new one, and reading back what batch n-1 stored (on another connection to the new server) meanwhile too; the
+    /// last batch's read-back has the appending connection to itself. Each batch's stored messages go into the ledger
+    /// in one transaction once its read-back is judged; a crash between the APPEND and that write is healed by the next
+    /// pass, which finds those copies by content.
     /// </summary>
     private async Task<FolderResult> CopyAsync(Unit unit, Target target, IReadOnlyList<SourceMessage> missing, FolderResult result, CancellationToken cancellationToken)
     {
@@ -30,7 +31,7 @@ internal sealed partial class FolderCopier
                     // One read-back at a time: the listing connection serves one command at a time.
                     (var settling, previous) = (previous, null);
                     await SettleAsync(unit, target, settling, tally, cancellationToken);
-                    previous = new Appended(spooled, outcomes, ReadStoredAsync(unit, outcomes, cancellationToken));
+                    previous = new Appended(spooled, outcomes, ReadStoredAsync(unit, outcomes, appendsFollow: b + 1 < batches.Count, cancellationToken));
                     handedOver = true;
                 }
                 finally

@@ -11,9 +11,9 @@ namespace Runbook.Tests.Steps.MailPreflight;
 public sealed class PreflightFaultLabTests(LabFixture fixture)
 {
     [Theory]
-    // The folder listing (ImapNamespaces: LIST "" "*"), and the special-use query MailKit sends as part of its login.
-    [InlineData("LIST \"\" \"*\"", "connection lost while listing folders")]
-    [InlineData("LIST (SPECIAL-USE)", "connection lost during login")]
+    // The probe's folder listing, and its login (AUTHENTICATE PLAIN on the raw connection preflight asks the new server on).
+    [InlineData("LIST \"\" \"*\"", "connection lost while waiting for the server's reply")]
+    [InlineData("AUTHENTICATE PLAIN", "connection lost while waiting for the server's reply")]
     public async Task Given_the_new_servers_connection_cut_by_a_command_When_preflight_applies_Then_it_reconnects_and_passes_in_the_same_run(string command, string reported)
     {
         var lab = new MailLab(fixture.Lab);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MailKit;
 using Runbook.Adapters.Mail.Raw;
 
@@ -61,6 +62,39 @@ internal static class ImapListReply
             separator,
             !attributes.HasFlag(FolderAttributes.NoSelect) && !attributes.HasFlag(FolderAttributes.NonExistent),
             ImapSourceMapping.SpecialUse(attributes));
+    }
+
+    /// <summary>
+    /// One "* STATUS name (UIDVALIDITY n UIDNEXT n MESSAGES n …)" line: the folder's name decoded (null when it came as a
+    /// literal and cannot be read here) and its status; null when the line is no such reply or lacks one of the three.
+    /// </summary>
+    public static (string? Name, FolderStatus Status)? Status(string line)
+    {
+        if (ImapReplyTokens.Of(line, "STATUS") is not { Count: >= 3 } tokens
+            || tokens[0] is not { Kind: ImapTokenKind.Atom or ImapTokenKind.Quoted } name
+            || tokens[1].Kind != ImapTokenKind.Open || tokens[^1].Kind != ImapTokenKind.Close)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, ulong>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 2; i + 1 < tokens.Count - 1; i += 2)
+        {
+            if (ulong.TryParse(tokens[i + 1].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                values[tokens[i].Text] = value;
+            }
+        }
+
+        if (!values.TryGetValue("UIDVALIDITY", out var validity) || !values.TryGetValue("UIDNEXT", out var next) || !values.TryGetValue("MESSAGES", out var messages)
+            || validity > uint.MaxValue || next > uint.MaxValue || messages > int.MaxValue)
+        {
+            return null;
+        }
+
+        var decoded = name.Text.Length == 0 ? null : Decode(name.Text);
+        return (decoded is not null && decoded.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? "INBOX" : decoded,
+            new FolderStatus((uint)validity, (uint)next, (int)messages, null));
     }
 
     /// <summary>The separator a "* LIST" line names, its name aside: the reply to <c>LIST "" ""</c> names the root's, with an empty name.</summary>

@@ -1,56 +1,52 @@
 using MailKit;
-using MailKit.Net.Imap;
-using Runbook.Adapters.Mail.Connection;
+using Runbook.Adapters.Mail.Raw;
+using Runbook.Errors;
 
 namespace Runbook.Adapters.Mail.Imap;
 
-/// <summary>Finding, creating and opening the new server's folders.</summary>
+/// <summary>Creating the new server's folders (raw), and opening them through MailKit to list and describe their messages.</summary>
 internal sealed partial class ImapMailDestination
 {
-    public Task EnsureFolderAsync(string path, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"creating folder {path}", async () =>
+    public async Task EnsureFolderAsync(string path, CancellationToken cancellationToken)
+    {
+        var names = ImapFolderPath.WithParents(path, await GetNamespaceAsync(cancellationToken));
+        await WithRawAsync(async raw =>
         {
-            _fresh = false;
-            var ns = ImapNamespaces.Personal(_client);
-            IMailFolder parent = (_client.PersonalNamespaces.Count > 0 ? _client.GetFolder(_client.PersonalNamespaces[0]) : null) ?? _client.Inbox;
-            foreach (var name in ImapFolderPath.WithParents(path, ns))
+            foreach (var name in names)
             {
-                var leaf = name[(name.LastIndexOf(ns.Separator) + 1)..];
                 _listedStatus.Remove(name);
-                // A name the listing did not have is created at once: the lookup (a LIST) is only needed if that is refused.
-                var created = _listed is not null && !_listed.Contains(name) ? await TryCreateAsync(parent, leaf, cancellationToken) : null;
-                parent = created ?? await FindAsync(name, cancellationToken) ?? await CreateAsync(parent, leaf, cancellationToken);
+                // A name the listing had exists; one it did not have is created at once: the lookup (a LIST) is only
+                // needed if that is refused (someone made the folder meanwhile?), or when nothing was listed yet.
+                var exists = _listed is null ? await RawFolderListing.ExistsAsync(raw, name, cancellationToken) : _listed.Contains(name);
+                if (!exists && !await CreateAsync(raw, name, cancellationToken) && !await RawFolderListing.ExistsAsync(raw, name, cancellationToken))
+                {
+                    throw new StepFailedException($"{_endpoint}: server refused creating folder {name}", retryable: false);
+                }
                 _listed?.Add(name);
             }
-        });
-
-    private static async Task<IMailFolder> CreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)
-    {
-        // MailKit encodes the name in modified UTF-7 itself; we pass the decoded segment.
-        var created = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken) ?? throw new FolderNotFoundException(name);
-        // Many mail clients show only subscribed folders; a migrated folder must not look lost.
-        await created.SubscribeAsync(cancellationToken);
-        return created;
+            return true;
+        }, cancellationToken);
     }
 
-    /// <summary>As <see cref="CreateAsync"/>, but a refusal (someone made the folder meanwhile?) is null, for the caller to look it up.</summary>
-    private static async Task<IMailFolder?> TryCreateAsync(IMailFolder parent, string name, CancellationToken cancellationToken)
+    /// <summary>CREATE, then SUBSCRIBE: many mail clients show only subscribed folders, and a migrated folder must not look lost.</summary>
+    private async Task<bool> CreateAsync(RawImapConnection raw, string name, CancellationToken cancellationToken)
     {
-        try
+        var (_, created) = await raw.RunAsync($"CREATE {ImapSyntax.Mailbox(name)}", cancellationToken);
+        if (created.Status != ImapStatus.Ok)
         {
-            return await CreateAsync(parent, name, cancellationToken);
+            return false;
         }
-        catch (ImapCommandException)
-        {
-            return null;
-        }
+
+        var (_, subscribed) = await raw.RunAsync($"SUBSCRIBE {ImapSyntax.Mailbox(name)}", cancellationToken);
+        return subscribed.Status == ImapStatus.Ok
+            ? true
+            : throw new StepFailedException($"{_endpoint}: folder {name} was created but the server refused subscribing to it: {subscribed.Reason}", retryable: false);
     }
 
-    /// <summary>The folder opened read-only (EXAMINE: nothing changes, not even \Recent), or null when it does not exist.</summary>
+    /// <summary>The folder opened read-only through MailKit (EXAMINE: nothing changes, not even \Recent), or null when it does not exist.</summary>
     private async Task<IMailFolder?> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        _fresh = false;
-        var folder = await FindAsync(ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)), cancellationToken);
+        var folder = await FindAsync(ImapFolderPath.ToServerName(path, await GetNamespaceAsync(cancellationToken)), cancellationToken);
         if (folder is not null)
         {
             await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
@@ -60,14 +56,15 @@ internal sealed partial class ImapMailDestination
     }
 
     /// <summary>
-    /// The folder with what the raw connection just appended: if this connection has it open already, a NOOP brings
-    /// the new messages in (EXAMINE again would reopen the mailbox: one per batch read back); else it is opened.
+    /// The folder with what the raw connection just appended: if the MailKit connection has it open already, a NOOP
+    /// brings the new messages in (EXAMINE again would reopen the mailbox: one per batch read back); else it is opened.
     /// </summary>
     private async Task<IMailFolder?> OpenUpdatedAsync(string path, CancellationToken cancellationToken)
     {
-        if (_examined is { IsOpen: true } open && open.FullName == ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client)))
+        var client = await ClientAsync(cancellationToken);
+        if (_examined is { IsOpen: true } open && open.FullName == ImapFolderPath.ToServerName(path, await GetNamespaceAsync(cancellationToken)))
         {
-            await _client.NoOpAsync(cancellationToken);
+            await client.NoOpAsync(cancellationToken);
             return open;
         }
         return await OpenAsync(path, cancellationToken);
@@ -75,9 +72,10 @@ internal sealed partial class ImapMailDestination
 
     private async Task<IMailFolder?> FindAsync(string fullName, CancellationToken cancellationToken)
     {
+        var client = await ClientAsync(cancellationToken);
         try
         {
-            return fullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? _client.Inbox : await _client.GetFolderAsync(fullName, cancellationToken);
+            return fullName.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? client.Inbox : await client.GetFolderAsync(fullName, cancellationToken);
         }
         catch (FolderNotFoundException)
         {

@@ -6,87 +6,96 @@ using Runbook.Adapters.Mail.Raw;
 namespace Runbook.Adapters.Mail.Imap;
 
 /// <summary>
-/// The new server: folders and listings through MailKit, APPEND through <see cref="RawImapAppender"/> on a second
-/// connection, because MailKit's APPEND re-serialises the message and changes its bytes.
+/// The new server, on one raw connection for what a first copy needs (namespace, listing with statuses, STATUS, CREATE,
+/// APPEND, which MailKit would re-serialise, and reading back what was stored). A MailKit connection is opened only
+/// when the destination's own messages must be listed and described, or a read-back must run beside further appends:
+/// on Dovecot each login starts a process, and for a small mailbox a third login was a sixth of the copy's time.
 /// </summary>
 internal sealed partial class ImapMailDestination : IMailDestination
 {
-    private readonly ImapClient _client;
     private readonly MailEndpoint _endpoint;
     private readonly MailLogin _login;
+    /// <summary>One command (or APPEND) at a time on the raw connection, whoever asks.</summary>
+    private readonly SemaphoreSlim _rawTurn = new(1, 1);
     private RawImapConnection? _raw;
+    private ImapClient? _client;
+    private MailNamespace? _namespace;
     /// <summary>The folders the account's listing named (null before <see cref="ListFoldersAsync"/>): others are created without looking them up first.</summary>
     private HashSet<string>? _listed;
     /// <summary>Statuses the listing brought (LIST-STATUS), by server name: each handed out once, and dropped when the folder is written to.</summary>
     private Dictionary<string, FolderStatus> _listedStatus = [];
-    /// <summary>Nothing listed, created, opened or asked the status of yet: only then may a listing take statuses (see <see cref="ImapNamespaces.ListWithStatusAsync"/>).</summary>
-    private bool _fresh = true;
-    /// <summary>The folder this connection last opened (EXAMINE).</summary>
+    /// <summary>The folder the MailKit connection last opened (EXAMINE).</summary>
     private IMailFolder? _examined;
 
-    private ImapMailDestination(ImapClient client, MailEndpoint endpoint, MailLogin login)
+    private ImapMailDestination(RawImapConnection raw, MailEndpoint endpoint, MailLogin login)
     {
-        _client = client;
+        _raw = raw;
         _endpoint = endpoint;
         _login = login;
-        var caps = client.Capabilities;
-        Capabilities = new DestinationCapabilities(
-            caps.HasFlag(ImapCapabilities.UidPlus), caps.HasFlag(ImapCapabilities.MultiAppend), caps.HasFlag(ImapCapabilities.SpecialUse),
-            caps.HasFlag(ImapCapabilities.Quota), client.AppendLimit, caps.HasFlag(ImapCapabilities.LiteralPlus));
+        Capabilities = ImapDestinationProbe.CapabilitiesOf(raw);
     }
 
     public DestinationCapabilities Capabilities { get; }
 
+    public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken) =>
+        new(await RawImapConnection.OpenAsync(endpoint, login, cancellationToken), endpoint, login);
 
-    public static async Task<ImapMailDestination> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
+    /// <summary>The folder listing through MailKit on a connection of its own, for a listing the raw reader cannot carry.</summary>
+    public static async Task<IReadOnlyList<SourceFolder>> ListThroughMailKitAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
     {
-        // The recorder keeps the login's reply: MailKit drops its [UNAVAILABLE] code, which means "busy", not "wrong password".
-        var client = new ImapClient(new ServerReplyRecorder());
+        using var client = await OpenClientAsync(endpoint, login, cancellationToken);
         try
         {
-            await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
-            return new ImapMailDestination(client, endpoint, login);
+            return await MailOperation.RunAsync(endpoint, "listing folders", () => ImapNamespaces.ListAsync(client, cancellationToken));
         }
-        catch
+        finally
         {
-            client.Dispose();
-            throw;
+            await MailServiceConnection.DisconnectQuietlyAsync(client);
         }
     }
 
-    public Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) => Task.FromResult(ImapNamespaces.Personal(_client));
+    public async Task<MailNamespace> GetNamespaceAsync(CancellationToken cancellationToken) =>
+        _namespace ??= await WithRawAsync(raw => RawFolderListing.NamespaceAsync(raw, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, "listing folders", async () =>
+    public async Task<IReadOnlyList<SourceFolder>> ListFoldersAsync(CancellationToken cancellationToken)
+    {
+        var ns = await GetNamespaceAsync(cancellationToken);
+        var listing = await WithRawAsync(raw => RawFolderListing.ListAsync(raw, ns, withStatus: true, cancellationToken), cancellationToken);
+        IReadOnlyList<SourceFolder> folders;
+        if (listing is { } read)
         {
-            var fresh = _fresh;
-            _fresh = false;
-            (var folders, _listedStatus) = await ImapNamespaces.ListWithStatusAsync(_client, fresh, StatusItems.UidNext | StatusItems.Count,
-                f => new FolderStatus(f.UidValidity, f.UidNext?.Id ?? 0, f.Count, null), cancellationToken);
-            _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
-            return folders;
-        });
-
-    public Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"listing messages of {path}", async () =>
-            await OpenAsync(path, cancellationToken) is { } folder ? await ImapSourceMapping.IndexAsync(folder, cancellationToken) : null);
-
-    public Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"reading status of {path}", async () =>
+            (folders, _listedStatus) = read;
+        }
+        else
         {
-            var name = ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client));
-            if (_listedStatus.Remove(name, out var listed))
-            {
-                return listed;
-            }
-            _fresh = false;
-            if (await FindAsync(name, cancellationToken) is not { } folder)
-            {
-                return (FolderStatus?)null;
-            }
-            await folder.StatusAsync(StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count, cancellationToken);
-            return new FolderStatus(folder.UidValidity, folder.UidNext?.Id ?? 0, folder.Count, null);
-        });
+            folders = await MailOperation.RunAsync(_endpoint, "listing folders", async () => await ImapNamespaces.ListAsync(await ClientAsync(cancellationToken), cancellationToken));
+            _listedStatus = [];
+        }
+
+        _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
+        return folders;
+    }
+
+    public async Task<FolderIndex?> IndexAsync(string path, CancellationToken cancellationToken)
+    {
+        var name = ImapFolderPath.ToServerName(path, await GetNamespaceAsync(cancellationToken));
+        return await WithRawAsync(raw => RawFolderIndex.IndexAsync(raw, name, cancellationToken), cancellationToken);
+    }
+
+    public async Task<FolderStatus?> GetStatusAsync(string path, CancellationToken cancellationToken)
+    {
+        var name = ImapFolderPath.ToServerName(path, await GetNamespaceAsync(cancellationToken));
+        if (_listedStatus.Remove(name, out var listed))
+        {
+            return listed;
+        }
+
+        return await WithRawAsync(async raw =>
+            await RawFolderListing.StatusAsync(raw, name, cancellationToken) is { } status ? status
+            : await RawFolderListing.ExistsAsync(raw, name, cancellationToken)
+                ? throw new Errors.StepFailedException($"{_endpoint}: server refused reading the status of {path}", retryable: false)
+                : null, cancellationToken);
+    }
 
     public Task<IReadOnlyList<DestinationMessage>> DescribeAsync(string path, IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading headers in {path}", async () =>
@@ -108,22 +117,10 @@ internal sealed partial class ImapMailDestination : IMailDestination
         {
             return [];
         }
-        var mailbox = ImapFolderPath.ToServerName(path, ImapNamespaces.Personal(_client));
+        var mailbox = ImapFolderPath.ToServerName(path, await GetNamespaceAsync(cancellationToken));
         _listedStatus.Remove(mailbox);
-        var raw = await RawAsync(cancellationToken);
-        try
-        {
-            return await new RawImapAppender(raw, Capabilities.AppendLimit).AppendAsync(mailbox, batch, cancellationToken);
-        }
-        finally
-        {
-            if (raw.Broken)
-            {
-                // The next append reconnects; the caller re-checks the destination before resending.
-                _raw = null;
-                await raw.DisposeAsync();
-            }
-        }
+        // The caller re-checks the destination before resending after a lost connection; the next command reconnects.
+        return await WithRawAsync(raw => new RawImapAppender(raw, Capabilities.AppendLimit).AppendAsync(mailbox, batch, cancellationToken), cancellationToken);
     }
 
     public Task<MailQuota?> GetQuotaAsync(CancellationToken cancellationToken) =>
@@ -131,30 +128,8 @@ internal sealed partial class ImapMailDestination : IMailDestination
             ? Task.FromResult<MailQuota?>(null)
             : MailOperation.RunAsync(_endpoint, "reading the quota", () => WithRawAsync(raw => ImapServerQuestions.QuotaAsync(raw, cancellationToken), cancellationToken));
 
-    public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
-        !_client.Capabilities.HasFlag(ImapCapabilities.Id)
-            ? Task.FromResult<ServerIdentity?>(null)
-            : MailOperation.RunAsync(_endpoint, "asking the server's ID", () => WithRawAsync(raw => ImapServerQuestions.IdentityAsync(raw, cancellationToken), cancellationToken));
-
-    public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken) =>
-        MailOperation.RunAsync(_endpoint, $"reading back what {path} stored", async () =>
-        {
-            if (uids.Count == 0 || await OpenUpdatedAsync(path, cancellationToken) is not { } folder)
-            {
-                return (IReadOnlyList<StoredMessage>)[];
-            }
-
-            var sizes = await folder.FetchAsync([.. uids.Select(u => new UniqueId(folder.UidValidity, u))], MessageSummaryItems.UniqueId | MessageSummaryItems.Size, cancellationToken);
-            var stored = sizes.ToDictionary(s => s.UniqueId.Id, s => new StoredMessage(s.UniqueId.Id, (long)(s.Size ?? 0)));
-            var wanted = uids.Where(u => hash.Contains(u) && stored.ContainsKey(u)).Select(u => new UniqueId(folder.UidValidity, u)).ToList();
-            if (wanted.Count > 0)
-            {
-                await ((ImapFolder)folder).GetStreamsAsync(wanted, async (_, _, uid, stream, token) =>
-                    stored[uid.Id] = await StoredBytes.ReadAsync(uid.Id, stream, token), cancellationToken);
-            }
-
-            return [.. uids.Where(stored.ContainsKey).Select(u => stored[u])];
-        });
+    public async Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
+        await WithRawAsync(async raw => raw.Has("ID") ? await ImapServerQuestions.IdentityAsync(raw, cancellationToken) : null, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -162,27 +137,59 @@ internal sealed partial class ImapMailDestination : IMailDestination
         {
             await _raw.DisposeAsync();
         }
-        await MailServiceConnection.DisconnectQuietlyAsync(_client);
+        if (_client is not null)
+        {
+            await MailServiceConnection.DisconnectQuietlyAsync(_client);
+        }
+        _rawTurn.Dispose();
     }
 
-    private async Task<RawImapConnection> RawAsync(CancellationToken cancellationToken) =>
-        _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
+    /// <summary>The MailKit connection, logged in at its first use.</summary>
+    private async Task<ImapClient> ClientAsync(CancellationToken cancellationToken) =>
+        _client ??= await OpenClientAsync(_endpoint, _login, cancellationToken);
 
-    /// <summary>Runs <paramref name="question"/> on the raw connection; a broken connection is dropped so that the next call reconnects.</summary>
-    private async Task<T> WithRawAsync<T>(Func<RawImapConnection, Task<T>> question, CancellationToken cancellationToken)
+    private static async Task<ImapClient> OpenClientAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
     {
-        var raw = await RawAsync(cancellationToken);
+        // The recorder keeps the login's reply: MailKit drops its [UNAVAILABLE] code, which means "busy", not "wrong password".
+        var client = new ImapClient(new ServerReplyRecorder());
         try
         {
-            return await question(raw);
+            await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="question"/> on the raw connection, alone on it, reconnecting first if an earlier one broke;
+    /// a connection that breaks is dropped so that the next call reconnects.
+    /// </summary>
+    private async Task<T> WithRawAsync<T>(Func<RawImapConnection, Task<T>> question, CancellationToken cancellationToken)
+    {
+        await _rawTurn.WaitAsync(cancellationToken);
+        try
+        {
+            var raw = _raw ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
+            try
+            {
+                return await question(raw);
+            }
+            finally
+            {
+                if (raw.Broken)
+                {
+                    _raw = null;
+                    await raw.DisposeAsync();
+                }
+            }
         }
         finally
         {
-            if (raw.Broken)
-            {
-                _raw = null;
-                await raw.DisposeAsync();
-            }
+            _rawTurn.Release();
         }
     }
 }

@@ -6,12 +6,14 @@ using Runbook.Errors;
 namespace Runbook.Adapters.Mail.Raw;
 
 /// <summary>
-/// Read-only bulk reading for verify: EXAMINE, then one UID FETCH BODY.PEEK[] whose literals are written straight from
-/// the socket buffer into a stream per message, so nothing is parsed, copied twice or held whole in memory.
+/// Read-only bulk reading for verify and the destination's read-back: EXAMINE, then one UID FETCH BODY.PEEK[] whose
+/// literals are written straight from the socket buffer into a stream per message, so nothing is parsed, copied twice
+/// or held whole in memory.
 /// </summary>
 internal sealed partial class RawImapConnection
 {
     private static readonly Regex FetchUid = new(@"\bUID (\d+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    private static readonly Regex FetchSize = new(@"\bRFC822\.SIZE (\d+)", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Opens the folder read-only (EXAMINE: no flag changes, \Recent untouched); the name as listed, decoded.</summary>
     public async Task ExamineAsync(string folder, CancellationToken cancellationToken)
@@ -24,6 +26,27 @@ internal sealed partial class RawImapConnection
         {
             throw new StepFailedException($"{Endpoint}: EXAMINE {folder} refused: {reply.Reason}", retryable: false);
         }
+    }
+
+    /// <summary>UID FETCH (UID RFC822.SIZE) of <paramref name="uids"/> in the examined folder: each size by UID; messages gone meanwhile are absent.</summary>
+    public async Task<Dictionary<uint, long>> FetchSizesAsync(IReadOnlyList<uint> uids, CancellationToken cancellationToken)
+    {
+        var (untagged, reply) = await RunAsync($"UID FETCH {Set(uids)} (UID RFC822.SIZE)", cancellationToken);
+        if (reply.Status != ImapStatus.Ok)
+        {
+            throw new StepFailedException($"{Endpoint}: UID FETCH refused: {reply.Reason}", retryable: false);
+        }
+
+        var sizes = new Dictionary<uint, long>();
+        foreach (var line in untagged)
+        {
+            // A FETCH the server sends unasked (a flag change) names no size, and is passed over.
+            if (FetchUid.Match(line) is { Success: true } uid && FetchSize.Match(line) is { Success: true } size)
+            {
+                sizes[uint.Parse(uid.Groups[1].Value, CultureInfo.InvariantCulture)] = long.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+        }
+        return sizes;
     }
 
     /// <summary>

@@ -42,4 +42,20 @@ public sealed class ImapListReplyTests
     [InlineData("* LIST (\\HasNoChildren) \"//\" Sent")]
     public void Given_a_list_line_that_cannot_be_read_here_When_read_Then_null(string line) =>
         Assert.Null(ImapListReply.Folder(line));
+
+    [Theory]
+    [InlineData("* STATUS Archive (MESSAGES 2 UIDNEXT 3 UIDVALIDITY 7)", "Archive", 7u, 3u, 2)]
+    [InlineData("* STATUS \"Cart&APM-rio/2024\" (UIDVALIDITY 1700000000 UIDNEXT 1 MESSAGES 0 HIGHESTMODSEQ 9)", "Cartório/2024", 1700000000u, 1u, 0)]
+    [InlineData("* STATUS inbox (UIDVALIDITY 5 UIDNEXT 12 MESSAGES 11)", "INBOX", 5u, 12u, 11)]
+    [InlineData("* STATUS \"\" (UIDVALIDITY 5 UIDNEXT 12 MESSAGES 11)", null, 5u, 12u, 11)] // a literal name: the status, no name
+    public void Given_a_status_line_When_read_Then_the_folder_and_its_status(string line, string? name, uint validity, uint next, int messages) =>
+        Assert.Equal((name, new FolderStatus(validity, next, messages, null)), ImapListReply.Status(line));
+
+    [Theory]
+    [InlineData("* STATUS Archive (MESSAGES 2 UIDNEXT 3)")]
+    [InlineData("* STATUS Archive (MESSAGES 2 UIDNEXT 3 UIDVALIDITY x)")]
+    [InlineData("* STATUS Archive MESSAGES 2 UIDNEXT 3 UIDVALIDITY 7")]
+    [InlineData("* LIST (\\HasNoChildren) \"/\" Archive")]
+    public void Given_a_status_line_lacking_an_item_or_not_a_status_When_read_Then_null(string line) =>
+        Assert.Null(ImapListReply.Status(line));
 }

@@ -95,7 +95,7 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
     }
 
 
-    public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredMessage>> ReadStoredAsync(string path, IReadOnlyList<uint> uids, IReadOnlySet<uint> hash, bool appendsFollow, CancellationToken cancellationToken)
     {
         lock (behaviour)
         {
