@@ -61,7 +61,11 @@ internal sealed partial class StateStore
     ];
 
     /// <summary>SQLite, one file per plan. Declared after <see cref="Migrations"/>: static fields initialise in text order.</summary>
-    public static readonly StoreDialect SqliteDialect = new() { Name = "sqlite", Migrations = Migrations, Isolation = IsolationLevel.Serializable };
+    public static readonly StoreDialect SqliteDialect = new()
+    {
+        Name = "sqlite", Migrations = Migrations, Isolation = IsolationLevel.Serializable,
+        RelaxBefore = "PRAGMA synchronous=NORMAL", RelaxAfter = "PRAGMA synchronous=FULL",
+    };
 
     /// <summary>The schema version this build writes.</summary>
     public static int SchemaVersion => Migrations.Length;

@@ -55,18 +55,28 @@ internal sealed partial class StateStore
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction: on SQLite an immediate one (the write lock is taken up front, so it
     /// never fails half way on a busy database); on PostgreSQL read committed, every write being one upsert or keyed update.
+    /// A <paramref name="relaxed"/> one is not synced to disk by its own commit (see <see cref="StoreDialect.RelaxBefore"/>).
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken, bool relaxed = false)
     {
         EnsureWritable();
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var transaction = await _connection.BeginTransactionAsync(_dialect.Isolation, cancellationToken);
-            var result = await work(transaction);
-            // Commit is not cancellable: once the work is done, the record of it must land.
-            await transaction.CommitAsync(CancellationToken.None);
-            return result;
+            if (relaxed && _dialect.RelaxBefore is { } before) await ExecuteAsync(before, cancellationToken);
+            try
+            {
+                await using var transaction = await _connection.BeginTransactionAsync(_dialect.Isolation, cancellationToken);
+                if (relaxed && _dialect.RelaxInside is { } inside) await ExecuteAsync(inside, cancellationToken, transaction);
+                var result = await work(transaction);
+                // Commit is not cancellable: once the work is done, the record of it must land.
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            finally
+            {
+                if (relaxed && _dialect.RelaxAfter is { } after) await ExecuteAsync(after, CancellationToken.None);
+            }
         }
         finally
         {
@@ -74,8 +84,8 @@ internal sealed partial class StateStore
         }
     }
 
-    private Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken cancellationToken) =>
-        InTransactionAsync(async t => { await work(t); return true; }, cancellationToken);
+    private Task InTransactionAsync(Func<DbTransaction, Task> work, CancellationToken cancellationToken, bool relaxed = false) =>
+        InTransactionAsync(async t => { await work(t); return true; }, cancellationToken, relaxed);
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

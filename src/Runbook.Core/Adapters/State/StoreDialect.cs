@@ -24,6 +24,17 @@ internal sealed partial class StoreDialect
 
     public string? MigrationUnlock { get; init; }
 
+    /// <summary>
+    /// A write that may be lost to a power cut or an OS crash (never to a killed process, never half, and made durable
+    /// by the next ordinary commit, which syncs everything before it): run before its transaction and after it
+    /// (SQLite: a WAL commit without its fsync), or inside it (PostgreSQL: <c>SET LOCAL synchronous_commit</c>).
+    /// </summary>
+    public string? RelaxBefore { get; init; }
+
+    public string? RelaxAfter { get; init; }
+
+    public string? RelaxInside { get; init; }
+
     public string Sql(string sql) => AtParameters ? Marker().Replace(sql, "@$1") : sql;
 
     public string Parameter(string name) => AtParameters && name.StartsWith('$') ? "@" + name[1..] : name;

@@ -31,6 +31,28 @@ public sealed class StateStoreTests
     }
 
     [Fact]
+    public async Task Given_a_ledger_batch_written_without_its_own_sync_When_it_is_done_Then_the_connection_syncs_every_commit_again()
+    {
+        using var dir = new TempDirectory();
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, "s.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var store = await StateStore.AttachAsync(connection, StateStore.SqliteDialect, "s.db", readOnly: false, _time, CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=FULL";
+        await command.ExecuteNonQueryAsync();
+
+        await store.WriteLedgerAsync("migrate", [new LedgerEntry
+        {
+            Account = "a@acme.test", SourceFolder = "INBOX", SourceUidValidity = 1, SourceId = "1", Identity = "sha:1", Size = 10,
+            DestinationFolder = "INBOX", DestinationUidValidity = 1, DestinationUid = 1, How = LedgerHow.Copied,
+        }], CancellationToken.None);
+
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(2L, (long)(await command.ExecuteScalarAsync())!); // FULL: the journal, the steps and the next pass's writes stay synced
+        Assert.Single(await store.ReadLedgerAsync("a@acme.test", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Given_a_journal_When_something_tries_to_rewrite_it_Then_sqlite_refuses()
     {
         using var dir = new TempDirectory();

@@ -78,6 +78,7 @@ internal static class PostgresMigrations
         Name = "postgres",
         Migrations = Scripts,
         Isolation = IsolationLevel.ReadCommitted,
+        RelaxInside = "SET LOCAL synchronous_commit = off",
         AtParameters = true,
         MigrationLock = $"SELECT pg_advisory_lock({MigrationLockKey})",
         MigrationUnlock = $"SELECT pg_advisory_unlock({MigrationLockKey})",
