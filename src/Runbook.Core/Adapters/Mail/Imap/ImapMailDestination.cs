@@ -2,14 +2,15 @@ using MailKit;
 using MailKit.Net.Imap;
 using Runbook.Adapters.Mail.Connection;
 using Runbook.Adapters.Mail.Raw;
+using Runbook.Errors;
 
 namespace Runbook.Adapters.Mail.Imap;
 
 /// <summary>
 /// The new server, on one raw connection for what a first copy needs (namespace, listing with statuses, STATUS, CREATE,
 /// APPEND, which MailKit would re-serialise, and reading back what was stored). A MailKit connection is opened only
-/// when the destination's own messages must be listed and described, or a read-back must run beside further appends:
-/// on Dovecot each login starts a process, and for a small mailbox a third login was a sixth of the copy's time.
+/// when messages already on the new server must be described, or a read-back must run beside further appends: on
+/// Dovecot each login starts a process (200 of them took this lab 5.5 s of a 41 s copy of 200 small mailboxes).
 /// </summary>
 internal sealed partial class ImapMailDestination : IMailDestination
 {
@@ -93,7 +94,7 @@ internal sealed partial class ImapMailDestination : IMailDestination
         return await WithRawAsync(async raw =>
             await RawFolderListing.StatusAsync(raw, name, cancellationToken) is { } status ? status
             : await RawFolderListing.ExistsAsync(raw, name, cancellationToken)
-                ? throw new Errors.StepFailedException($"{_endpoint}: server refused reading the status of {path}", retryable: false)
+                ? throw new StepFailedException($"{_endpoint}: server refused reading the status of {path}", retryable: false)
                 : null, cancellationToken);
     }
 

@@ -1,4 +1,7 @@
+using MailKit;
+using MailKit.Net.Imap;
 using Runbook.Adapters.Mail;
+using Runbook.Adapters.Mail.Connection;
 using Runbook.Adapters.Mail.Imap;
 using Runbook.Tests.Lab;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
@@ -6,9 +9,9 @@ using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 namespace Runbook.Tests.Adapters.Mail.Imap;
 
 /// <summary>
-/// Preflight's one-connection probe answers as the full destination does, on the real servers: the same capabilities,
-/// namespace, folders (names with non-ASCII, nested, special-use), quota and software, so preflight checks the mapping
-/// the copy will use.
+/// Preflight's probe and the destination, which both read the new server's replies themselves, answer as MailKit reads
+/// the same server, on the real servers: the same capabilities, namespace and folders (names with non-ASCII, nested,
+/// special-use), and the probe the destination's quota and software, so preflight checks the mapping the copy will use.
 /// </summary>
 [Collection("lab")]
 [Trait("Category", "Lab")]
@@ -42,20 +45,31 @@ public sealed class DestinationProbeLabTests(LabFixture fixture)
         await AssertSameAsync(cyrus.Imap, login);
     }
 
+    /// <summary>Probe and destination read the server's replies themselves (raw); MailKit's reading of the same is the reference.</summary>
     private static async Task AssertSameAsync(MailEndpoint endpoint, MailLogin login)
     {
         await using var destination = await ImapMailDestination.ConnectAsync(endpoint, login, None);
         await using var probe = await ImapDestinationProbe.ConnectAsync(endpoint, login, None);
+        using var client = new ImapClient();
+        await MailServiceConnection.ConnectAsync(client, endpoint, login, None);
+        var caps = client.Capabilities;
+        var mailKit = new DestinationCapabilities(
+            caps.HasFlag(ImapCapabilities.UidPlus), caps.HasFlag(ImapCapabilities.MultiAppend), caps.HasFlag(ImapCapabilities.SpecialUse),
+            caps.HasFlag(ImapCapabilities.Quota), client.AppendLimit, caps.HasFlag(ImapCapabilities.LiteralPlus));
 
-        Assert.Equal(destination.Capabilities, probe.Capabilities);
-        Assert.Equal(await destination.GetNamespaceAsync(None), await probe.GetNamespaceAsync(None));
+        Assert.Equal(mailKit, probe.Capabilities);
+        Assert.Equal(mailKit, destination.Capabilities);
+        Assert.Equal(ImapNamespaces.Personal(client), await probe.GetNamespaceAsync(None));
+        Assert.Equal(ImapNamespaces.Personal(client), await destination.GetNamespaceAsync(None));
         // In name order: MailKit orders a listing that brings statuses (LIST-STATUS) its own way, and the folder
         // mapping sorts by name anyway.
-        var expected = ByName(await destination.ListFoldersAsync(None));
+        var expected = ByName(await ImapNamespaces.ListAsync(client, None));
         Assert.True(expected.Count > 3, $"only {expected.Count} folders listed");
         Assert.Equal(expected, ByName(await probe.ListFoldersAsync(None)));
+        Assert.Equal(expected, ByName(await destination.ListFoldersAsync(None)));
         Assert.Equal(Quota(await destination.GetQuotaAsync(None)), Quota(await probe.GetQuotaAsync(None)));
         Assert.Equal(await destination.IdentifyAsync(None), await probe.IdentifyAsync(None));
+        await client.DisconnectAsync(true, None);
     }
 
     private static List<SourceFolder> ByName(IReadOnlyList<SourceFolder> folders) => [.. folders.OrderBy(f => f.FullName, StringComparer.Ordinal)];
