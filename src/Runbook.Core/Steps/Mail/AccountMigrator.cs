@@ -25,8 +25,9 @@ internal sealed class AccountMigrator(IAccountConnector connector, MigrationOpti
         }
 
         // The listing the map was made from: a second LIST would cost a round trip per account for the same answer.
+        // A parent that cannot hold messages (\Noselect, \NonExistent) is not there yet for a copy into it.
         var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var folder in destinationFolders)
+        foreach (var folder in destinationFolders.Where(f => f.Selectable))
         {
             existing.Add(FolderMapper.Translate(folder, destinationNamespace, []) ?? folder.FullName);
         }

@@ -17,10 +17,16 @@ internal sealed partial class ImapMailDestination
                 _listedStatus.Remove(name);
                 // A name the listing had exists; one it did not have is created at once: the lookup (a LIST) is only
                 // needed if that is refused (someone made the folder meanwhile?), or when nothing was listed yet.
-                var exists = _listed is null ? await RawFolderListing.ExistsAsync(raw, name, cancellationToken) : _listed.Contains(name);
-                if (!exists && !await CreateAsync(raw, name, cancellationToken) && !await RawFolderListing.ExistsAsync(raw, name, cancellationToken))
+                // The folder copied into must hold messages; a parent on the way may be a \Noselect one.
+                var leaf = name == names[^1];
+                var exists = _listed is null ? await RawFolderListing.ExistsAsync(raw, name, leaf, cancellationToken) : _listed.Contains(name);
+                if (!exists && !await CreateAsync(raw, name, cancellationToken) && !await RawFolderListing.ExistsAsync(raw, name, leaf, cancellationToken))
                 {
-                    throw new StepFailedException($"{_endpoint}: server refused creating folder {name}", retryable: false);
+                    throw new StepFailedException(
+                        $"{_endpoint}: server refused creating folder {name}" + (leaf && await RawFolderListing.ExistsAsync(raw, name, false, cancellationToken)
+                            ? " (it is there only as a parent of other folders and cannot hold messages: make it a folder on the new server, or map the source folder to another name with folders.map)"
+                            : ""),
+                        retryable: false);
                 }
                 _listed?.Add(name);
             }

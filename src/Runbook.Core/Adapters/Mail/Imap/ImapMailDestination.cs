@@ -73,7 +73,9 @@ internal sealed partial class ImapMailDestination : IMailDestination
             _listedStatus = [];
         }
 
-        _listed = folders.Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
+        // Only a folder that can hold messages counts as there: a \Noselect or \NonExistent parent (another tool or a
+        // person made "A/B" without "A") must still be created before it is opened.
+        _listed = folders.Where(f => f.Selectable).Select(f => f.FullName).ToHashSet(StringComparer.Ordinal);
         return folders;
     }
 

@@ -82,11 +82,16 @@ internal static class RawFolderListing
     }
 
     /// <summary>True when <c>LIST "" name</c> names the folder (a \Noselect parent included, as MailKit finds it).</summary>
-    public static async Task<bool> ExistsAsync(RawImapConnection raw, string name, CancellationToken cancellationToken)
+    public static Task<bool> ExistsAsync(RawImapConnection raw, string name, CancellationToken cancellationToken) =>
+        ExistsAsync(raw, name, selectable: false, cancellationToken);
+
+    /// <summary>As <see cref="ExistsAsync(RawImapConnection, string, CancellationToken)"/>; with <paramref name="selectable"/>, only a folder that can hold messages.</summary>
+    public static async Task<bool> ExistsAsync(RawImapConnection raw, string name, bool selectable, CancellationToken cancellationToken)
     {
         var (untagged, reply) = await raw.RunAsync($"LIST \"\" {ImapSyntax.Mailbox(name)}", cancellationToken);
         return reply.Status == ImapStatus.Ok
-            && untagged.Any(l => l.StartsWith("* LIST ", StringComparison.OrdinalIgnoreCase) && !l.Contains("\\NonExistent", StringComparison.OrdinalIgnoreCase));
+            && untagged.Any(l => l.StartsWith("* LIST ", StringComparison.OrdinalIgnoreCase)
+                && (selectable ? ImapListReply.Folder(l)?.Selectable == true : !l.Contains("\\NonExistent", StringComparison.OrdinalIgnoreCase)));
     }
 
     private static async Task<List<SourceFolder>?> ListAsync(
