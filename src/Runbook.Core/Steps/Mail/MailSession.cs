@@ -27,18 +27,36 @@ internal sealed class MailSession : IAsyncDisposable
     public IMailSource Source { get; private set; }
     public IMailDestination Destination { get; private set; }
 
+    /// <summary>
+    /// Both servers are logged in to at once: a login is a round trip or more on each, and every pass of every account
+    /// pays them. When either fails, the other is closed and the old server's error, if it had one, is the one reported.
+    /// </summary>
     public static async Task<MailSession> OpenAsync(IAccountConnector connector, AccountDefinition account, CancellationToken cancellationToken)
     {
-        var source = await connector.OpenSourceAsync(account, cancellationToken);
+        var source = Started(() => connector.OpenSourceAsync(account, cancellationToken));
+        var destination = Started(() => connector.OpenDestinationAsync(account, cancellationToken));
         try
         {
-            var destination = await connector.OpenDestinationAsync(account, cancellationToken);
-            return new MailSession(connector, account, source, destination);
+            await Task.WhenAll(source, destination);
         }
         catch
         {
-            await source.DisposeAsync();
+            await CloseOpenedAsync(source);
+            await CloseOpenedAsync(destination);
+            await (source.IsFaulted || source.IsCanceled ? (Task)source : destination);
             throw;
+        }
+        return new MailSession(connector, account, source.Result, destination.Result);
+    }
+
+    /// <summary>The opening as a task, even when the connector throws before its first await.</summary>
+    private static async Task<T> Started<T>(Func<Task<T>> open) => await open();
+
+    private static async Task CloseOpenedAsync<T>(Task<T> opening) where T : IAsyncDisposable
+    {
+        if (opening.IsCompletedSuccessfully)
+        {
+            await CloseQuietlyAsync(opening.Result);
         }
     }
 
@@ -64,17 +82,20 @@ internal sealed class MailSession : IAsyncDisposable
 
     private async Task CloseQuietlyAsync()
     {
-        foreach (var connection in new IAsyncDisposable[] { Source, Destination })
+        await CloseQuietlyAsync(Source);
+        await CloseQuietlyAsync(Destination);
+    }
+
+    private static async Task CloseQuietlyAsync(IAsyncDisposable connection)
+    {
+        try
         {
-            try
-            {
-                await connection.DisposeAsync();
-            }
-#pragma warning disable CA1031 // A connection that already broke may fail to close; the reconnect is what matters.
-            catch (Exception)
+            await connection.DisposeAsync();
+        }
+#pragma warning disable CA1031 // A connection that already broke may fail to close; the reconnect (or the first error) is what matters.
+        catch (Exception)
 #pragma warning restore CA1031
-            {
-            }
+        {
         }
     }
 }

@@ -127,7 +127,13 @@ internal sealed class FakeMailDestination(FakeServer server, FakeDestinationBeha
     public Task<ServerIdentity?> IdentifyAsync(CancellationToken cancellationToken) =>
         Task.FromResult(behaviour.Identity ?? (behaviour.EightBitHeaderToX ? new ServerIdentity("Cyrus IMAP (fake)") : null));
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public bool Disposed { get; private set; }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>Knobs and counters shared by every connection to one fake destination.</summary>

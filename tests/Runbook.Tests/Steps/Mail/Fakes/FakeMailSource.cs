@@ -78,5 +78,11 @@ internal sealed class FakeMailSource(FakeServer server, bool pop3 = false) : IMa
         await destination.WriteAsync(found.Bytes, cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public bool Disposed { get; private set; }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
 }
