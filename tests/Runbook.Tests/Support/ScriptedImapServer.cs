@@ -41,6 +41,15 @@ internal sealed class ScriptedImapServer : IAsyncDisposable
     /// <summary>Every command of every connection, in arrival order (lock it while connections are open).</summary>
     public List<ReceivedCommand> Received { get; } = [];
 
+    /// <summary>The text of every command with this verb ("STATUS", "CREATE"), in arrival order.</summary>
+    public List<string> Commands(string verb)
+    {
+        lock (Received)
+        {
+            return [.. Received.Where(c => c.Verb == verb).Select(c => c.Text)];
+        }
+    }
+
     public bool RefuseLogin { get; init; }
 
     /// <summary>When set, the answer to LOGIN/AUTHENTICATE ("TAG NO [UNAVAILABLE] try later"), instead of OK or the refusal.</summary>

@@ -22,16 +22,23 @@ internal sealed partial class ImapMailDestination
                 var exists = _listed is null ? await RawFolderListing.ExistsAsync(raw, name, leaf, cancellationToken) : _listed.Contains(name);
                 if (!exists && !await CreateAsync(raw, name, cancellationToken) && !await RawFolderListing.ExistsAsync(raw, name, leaf, cancellationToken))
                 {
-                    throw new StepFailedException(
-                        $"{_endpoint}: server refused creating folder {name}" + (leaf && await RawFolderListing.ExistsAsync(raw, name, false, cancellationToken)
-                            ? " (it is there only as a parent of other folders and cannot hold messages: make it a folder on the new server, or map the source folder to another name with folders.map)"
-                            : ""),
-                        retryable: false);
+                    throw await CreateRefusedAsync(raw, name, leaf, cancellationToken);
                 }
                 _listed?.Add(name);
             }
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>Why a folder could not be made: a folder to copy into that is there only as a parent says so, and what to do.</summary>
+    private async Task<StepFailedException> CreateRefusedAsync(RawImapConnection raw, string name, bool leaf, CancellationToken cancellationToken)
+    {
+        var parentOnly = leaf && await RawFolderListing.ExistsAsync(raw, name, cancellationToken);
+        return new StepFailedException(
+            $"{_endpoint}: server refused creating folder {name}" + (parentOnly
+                ? " (it is there only as a parent of other folders and cannot hold messages: make it a folder on the new server, or map the source folder to another name with folders.map)"
+                : ""),
+            retryable: false);
     }
 
     /// <summary>CREATE, then SUBSCRIBE: many mail clients show only subscribed folders, and a migrated folder must not look lost.</summary>

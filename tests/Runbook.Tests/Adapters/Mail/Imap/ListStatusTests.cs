@@ -23,13 +23,13 @@ public sealed class ListStatusTests
 
         await source.ListFoldersAsync(None);
         var listed = await source.GetFolderStatusAsync("Archive", None);
-        Assert.Empty(Commands(server, "STATUS"));
+        Assert.Empty(server.Commands("STATUS"));
         var asked = await source.GetFolderStatusAsync("Archive", None);
 
         Assert.Equal(new FolderStatus(7, 3, 2, 41), listed);
         Assert.Equal(new FolderStatus(7, 4, 3, 42), asked);
         Assert.Contains(" RETURN (STATUS (", Assert.Single(Listings(server)), StringComparison.Ordinal);
-        Assert.Single(Commands(server, "STATUS"));
+        Assert.Single(server.Commands("STATUS"));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class ListStatusTests
 
         Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
         Assert.DoesNotContain("STATUS", Assert.Single(Listings(server)), StringComparison.Ordinal);
-        Assert.Single(Commands(server, "STATUS"));
+        Assert.Single(server.Commands("STATUS"));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ListStatusTests
         var after = await destination.GetStatusAsync("Archive", None);
 
         Assert.Equal(new FolderStatus(7, 4, 3, null), after);
-        Assert.Single(Commands(server, "STATUS"));
+        Assert.Single(server.Commands("STATUS"));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class ListStatusTests
 
         Assert.DoesNotContain("STATUS", Assert.Single(Listings(server)), StringComparison.Ordinal);
         Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
-        Assert.Single(Commands(server, "STATUS"));
+        Assert.Single(server.Commands("STATUS"));
     }
 
     [Fact]
@@ -90,16 +90,8 @@ public sealed class ListStatusTests
         Assert.Equal(new FolderStatus(7, 4, 3, 42), status);
     }
 
-    private static List<string> Commands(ScriptedImapServer server, string verb)
-    {
-        lock (server.Received)
-        {
-            return [.. server.Received.Where(c => c.Verb == verb).Select(c => c.Text)];
-        }
-    }
-
     /// <summary>The folder listings (MailKit also looks INBOX up at login, with LIST "" "INBOX").</summary>
-    private static List<string> Listings(ScriptedImapServer server) => [.. Commands(server, "LIST").Where(c => c.Contains("\"*\"", StringComparison.Ordinal))];
+    private static List<string> Listings(ScriptedImapServer server) => [.. server.Commands("LIST").Where(c => c.Contains("\"*\"", StringComparison.Ordinal))];
 
     /// <summary>The listing's status says 2 messages; a STATUS asked later says 3 (one arrived meanwhile).</summary>
     private static ScriptedImapServer Server(string capabilities) => new(capabilities, c => c.Verb switch

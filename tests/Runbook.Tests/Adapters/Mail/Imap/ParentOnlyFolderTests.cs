@@ -23,7 +23,7 @@ public sealed class ParentOnlyFolderTests
 
         await destination.EnsureFolderAsync("Parent/Child", None);
 
-        Assert.Equal(["CREATE \"Parent\"", "CREATE \"Parent/Child\""], Commands(server, "CREATE"));
+        Assert.Equal(["CREATE \"Parent\"", "CREATE \"Parent/Child\""], server.Commands("CREATE"));
     }
 
     [Fact]
@@ -35,16 +35,8 @@ public sealed class ParentOnlyFolderTests
 
         var error = await Assert.ThrowsAsync<StepFailedException>(() => destination.EnsureFolderAsync("Parent", None));
 
-        Assert.Equal(["CREATE \"Parent\""], Commands(server, "CREATE"));
+        Assert.Equal(["CREATE \"Parent\""], server.Commands("CREATE"));
         Assert.Contains("refused creating folder Parent (it is there only as a parent of other folders and cannot hold messages", error.Message, StringComparison.Ordinal);
-    }
-
-    private static List<string> Commands(ScriptedImapServer server, string verb)
-    {
-        lock (server.Received)
-        {
-            return [.. server.Received.Where(c => c.Verb == verb).Select(c => c.Text)];
-        }
     }
 
     /// <summary>"Parent" exists only as the parent of "Parent/Old"; creating it is refused, creating anything else is not.</summary>
