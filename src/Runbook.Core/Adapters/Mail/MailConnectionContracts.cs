@@ -8,6 +8,11 @@ internal sealed record MailEndpoint(string ServerName, Endpoint Endpoint)
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Longest wait for one server reply once connected.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// The caller's connection budget leaves room for a second connection to this server, which an IMAP source opens
+    /// for message bodies once a read is large (see <see cref="Imap.ImapMailSource"/>); false keeps it to one.
+    /// </summary>
+    public bool BodyConnection { get; init; }
 
     public override string ToString() => $"{ServerName} ({Endpoint.Host}:{Endpoint.Port})";
 }

@@ -15,7 +15,7 @@ internal delegate IAccountConnector AccountConnectorFactory(StepContext context,
 internal sealed class MailPass(AccountConnectorFactory connect, string spoolRoot)
 {
     public static AccountConnectorFactory FromPlan(IMailConnector mail) =>
-        (context, parameters) => new PlanAccountConnector(mail, context.Plan, context.Secrets, parameters.Source);
+        (context, parameters) => new PlanAccountConnector(mail, context.Plan, context.Secrets, parameters.Source, parameters.SourceBodyConnection(context.Plan));
 
     public async Task<IReadOnlyList<AccountResult>> RunAsync(StepContext context, bool apply, CancellationToken cancellationToken)
     {

@@ -31,10 +31,17 @@ internal sealed record MailStepParameters(
 
     /// <summary>
     /// Accounts at once: the step's concurrency, capped by each server's connection limit. An account holds one
-    /// connection to the old server and two to the new one (MailKit for listing, the raw appender for APPEND).
+    /// connection to the old server (two when <see cref="SourceBodyConnection"/>) and up to two to the new one (the raw
+    /// connection, and MailKit beside it where messages are already there).
     /// </summary>
     public int Parallelism(RunbookPlan plan) =>
         Math.Max(1, Math.Min(Concurrency, Math.Min(Server(plan, "old").MaxConnections, Server(plan, "new").MaxConnections / 2)));
+
+    /// <summary>
+    /// Whether an account may open a second connection to the old server for large bodies: only where its
+    /// max_connections still holds two per account at <see cref="Parallelism"/>.
+    /// </summary>
+    public bool SourceBodyConnection(RunbookPlan plan) => Server(plan, "old").MaxConnections >= 2 * Parallelism(plan);
 
     public MigrationOptions Options(string spoolDirectory, string? quarantineDirectory = null) => new()
     {

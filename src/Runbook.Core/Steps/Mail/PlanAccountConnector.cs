@@ -5,15 +5,20 @@ using Runbook.Plan.Model;
 
 namespace Runbook.Steps.Mail;
 
-/// <summary>Opens an account's connections from the plan: servers.old (IMAP or POP3) and servers.new (IMAP), secrets resolved on use.</summary>
-internal sealed class PlanAccountConnector(IMailConnector mail, RunbookPlan plan, ISecretResolver secrets, SourceProtocol protocol) : IAccountConnector
+/// <summary>
+/// Opens an account's connections from the plan: servers.old (IMAP or POP3) and servers.new (IMAP), secrets resolved
+/// on use. <paramref name="sourceBodyConnection"/>: the old server's budget leaves room for a second connection per
+/// account, for large bodies (see <see cref="MailEndpoint.BodyConnection"/>).
+/// </summary>
+internal sealed class PlanAccountConnector(IMailConnector mail, RunbookPlan plan, ISecretResolver secrets, SourceProtocol protocol, bool sourceBodyConnection = false) : IAccountConnector
 {
     public async Task<IMailSource> OpenSourceAsync(AccountDefinition account, CancellationToken cancellationToken)
     {
         var server = MailStepParameters.Server(plan, "old");
         var endpoint = protocol == SourceProtocol.Pop3 ? server.Pop3 : server.Imap;
         var login = new MailLogin(account.Old.User, await secrets.ResolveAsync(account.Old.Password, cancellationToken));
-        return await mail.OpenSourceAsync(protocol, Endpoint("old", endpoint, protocol.ToString().ToLowerInvariant()), login, cancellationToken);
+        var source = Endpoint("old", endpoint, protocol.ToString().ToLowerInvariant()) with { BodyConnection = sourceBodyConnection };
+        return await mail.OpenSourceAsync(protocol, source, login, cancellationToken);
     }
 
     public async Task<IMailDestination> OpenDestinationAsync(AccountDefinition account, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Runbook.Adapters.Mail.Connection;
 namespace Runbook.Adapters.Mail.Imap;
 
 /// <summary>Reads an old IMAP server. Folders are only ever EXAMINEd; bytes come from BODY.PEEK[] in bounded chunks.</summary>
-internal sealed class ImapMailSource : IMailSource
+internal sealed partial class ImapMailSource : IMailSource
 {
     /// <summary>Bytes per partial fetch: memory per copy stays near this, whatever the message size.</summary>
     internal const int ChunkSize = 1024 * 1024;
@@ -20,10 +20,11 @@ internal sealed class ImapMailSource : IMailSource
     /// <summary>Nothing listed, opened or asked the status of yet: only then may a listing take statuses (see <see cref="ImapNamespaces.ListWithStatusAsync"/>).</summary>
     private bool _fresh = true;
 
-    private ImapMailSource(ImapClient client, MailEndpoint endpoint)
+    private ImapMailSource(ImapClient client, MailEndpoint endpoint, MailLogin login)
     {
         _client = client;
         _endpoint = endpoint;
+        _login = login;
     }
 
     public static async Task<ImapMailSource> ConnectAsync(MailEndpoint endpoint, MailLogin login, CancellationToken cancellationToken)
@@ -33,7 +34,7 @@ internal sealed class ImapMailSource : IMailSource
         try
         {
             await MailServiceConnection.ConnectAsync(client, endpoint, login, cancellationToken);
-            return new ImapMailSource(client, endpoint);
+            return new ImapMailSource(client, endpoint, login);
         }
         catch
         {
@@ -156,8 +157,23 @@ internal sealed class ImapMailSource : IMailSource
             }
         });
 
-    /// <summary>Messages up to <see cref="ChunkSize"/> come in one UID FETCH BODY.PEEK[] (MailKit holds each only while it is written); larger ones stream in chunks.</summary>
-    public Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A large read goes over the raw body connection where the endpoint allows one (see <see cref="UsesBodyConnection"/>).
+    /// Otherwise messages up to <see cref="ChunkSize"/> come in one UID FETCH BODY.PEEK[] (MailKit holds each only while
+    /// it is written); larger ones stream in chunks.
+    /// </summary>
+    public async Task CopyRawManyAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken)
+    {
+        if (UsesBodyConnection(messages))
+        {
+            await CopyRawOverBodyConnectionAsync(folder, messages, openDestination, cancellationToken);
+            return;
+        }
+
+        await CopyRawThroughMailKitAsync(folder, messages, openDestination, cancellationToken);
+    }
+
+    private Task CopyRawThroughMailKitAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken) =>
         MailOperation.RunAsync(_endpoint, $"reading {messages.Count} messages of {folder}", async () =>
         {
             var small = messages.Where(m => m.Size <= ChunkSize).ToDictionary(m => m.Uid);
@@ -184,7 +200,11 @@ internal sealed class ImapMailSource : IMailSource
             }
         });
 
-    public async ValueTask DisposeAsync() => await MailServiceConnection.DisconnectQuietlyAsync(_client);
+    public async ValueTask DisposeAsync()
+    {
+        await MailServiceConnection.DisconnectQuietlyAsync(_client);
+        await DisposeBodyConnectionAsync();
+    }
 
     /// <summary>Opens the folder read-only; <paramref name="refresh"/> re-EXAMINEs so counts include mail that arrived since (delta sync).</summary>
     private async Task<IMailFolder> ExamineAsync(string folder, bool refresh, CancellationToken cancellationToken)
