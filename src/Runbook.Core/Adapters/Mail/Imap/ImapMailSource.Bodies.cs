@@ -28,36 +28,36 @@ internal sealed partial class ImapMailSource
 
     private async Task CopyRawOverBodyConnectionAsync(string folder, IReadOnlyList<SourceMessage> messages, Func<SourceMessage, Stream> openDestination, CancellationToken cancellationToken)
     {
-        if (_bodies is { Broken: true })
-        {
-            // A connection that failed mid-reply cannot be trusted to be in step with the server again.
-            await DisposeBodyConnectionAsync();
-        }
-
-        if (_bodies is null)
-        {
-            _bodies = await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
-            _bodiesExamined = null;
-        }
-
-        if (_bodiesExamined != folder)
-        {
-            await _bodies.ExamineAsync(folder, cancellationToken);
-            _bodiesExamined = folder;
-        }
-
+        _bodies ??= await RawImapConnection.OpenAsync(_endpoint, _login, cancellationToken);
         var byUid = messages.ToDictionary(m => m.Uid);
         var written = 0;
-        await _bodies.FetchBodiesAsync([.. byUid.Keys], uid =>
+        try
         {
-            if (!byUid.TryGetValue(uid, out var message))
+            if (_bodiesExamined != folder)
             {
-                return Stream.Null;
+                await _bodies.ExamineAsync(folder, cancellationToken);
+                _bodiesExamined = folder;
             }
 
-            written++;
-            return openDestination(message);
-        }, cancellationToken);
+            await _bodies.FetchBodiesAsync([.. byUid.Keys], uid =>
+            {
+                if (!byUid.TryGetValue(uid, out var message))
+                {
+                    return Stream.Null;
+                }
+
+                written++;
+                return openDestination(message);
+            }, cancellationToken);
+        }
+        catch
+        {
+            // A read that failed part-way (a spool write, a cancel, a lost connection) leaves the reply half read:
+            // the connection is closed, and the next read opens a fresh one.
+            await DisposeBodyConnectionAsync();
+            throw;
+        }
+
         if (written != byUid.Count)
         {
             // Expunged since it was described: as MailOperation says it for MailKit's reads, a fresh listing will not include it.
@@ -72,7 +72,7 @@ internal sealed partial class ImapMailSource
         if (_bodies is not null)
         {
             await _bodies.DisposeAsync();
-            _bodies = null;
+            (_bodies, _bodiesExamined) = (null, null);
         }
     }
 }

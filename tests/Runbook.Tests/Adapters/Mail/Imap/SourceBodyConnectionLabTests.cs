@@ -78,6 +78,26 @@ public sealed class SourceBodyConnectionLabTests(LabFixture fixture)
         Assert.Contains("1 of 4 requested messages", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_read_that_fails_part_way_When_the_next_read_runs_Then_it_opens_a_fresh_body_connection_and_reads_right()
+    {
+        var login = await SeedAsync();
+        var expected = await ReadAsync(_lab.Old("imap"), login);
+        await using var proxy = new FaultProxy(_lab.Port("old", "imap"));
+        await using var source = await ImapMailSource.ConnectAsync(Through(proxy, bodyConnection: true), login, None);
+        var messages = await source.ListMessagesAsync("INBOX", 0, None);
+
+        // The spool refuses the second message (a full disk): the reply is left half read.
+        var opened = 0;
+        await Assert.ThrowsAsync<IOException>(() => source.CopyRawManyAsync("INBOX", messages,
+            _ => ++opened == 2 ? throw new IOException("disk full") : new MemoryStream(), None));
+        var read = messages.ToDictionary(m => m.Uid, _ => new MemoryStream());
+        await source.CopyRawManyAsync("INBOX", messages, m => new KeepOpen(read[m.Uid]), None);
+
+        Assert.All(expected, e => Assert.Equal(e.Value, read[e.Key].ToArray()));
+        Assert.Equal(3, proxy.Connections);
+    }
+
     /// <summary>Four messages, one over the chunk size (what MailKit reads in parts), one without a final newline.</summary>
     private async Task<MailLogin> SeedAsync()
     {
