@@ -4,6 +4,7 @@ using Runbook.Errors;
 using Runbook.Plan;
 using Runbook.Plan.Model;
 using Runbook.Plan.Steps;
+using Runbook.Plan.Validation;
 
 namespace Runbook.Cli.Commands;
 
@@ -62,11 +63,22 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
     private static ISecretResolver Secrets(RunbookPlan plan) => new Runbook.Adapters.Secrets.PlanSecretResolver(plan);
 
     /// <summary>
-    /// The loader every verb uses (validate included), so a plan checks the same way everywhere: kinds registered
-    /// beyond the language's (test kinds) are accepted with any <c>with:</c>.
+    /// Where the engine verbs remember plans whose schema check found nothing (see <see cref="SchemaCheckCache"/>):
+    /// $XDG_CACHE_HOME/runbook/schema-checked or ~/.cache/runbook/schema-checked; null checks every plan in full.
     /// </summary>
-    public PlanLoader Loader() =>
-        new(new PlanLoaderOptions { ExtraStepKinds = Kinds.Names.Except(StepKinds.BuiltIn, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal) });
+    public SchemaCheckCache? SchemaCache { get; init; } = SchemaCheckCache.ForUser();
+
+    /// <summary>
+    /// The loader every verb uses (validate included), so a plan checks the same way everywhere: kinds registered
+    /// beyond the language's (test kinds) are accepted with any <c>with:</c>. <paramref name="cached"/>: a plan whose
+    /// schema check found nothing before skips it (the engine verbs); validate always checks in full.
+    /// </summary>
+    public PlanLoader Loader(bool cached = false) =>
+        new(new PlanLoaderOptions
+        {
+            ExtraStepKinds = Kinds.Names.Except(StepKinds.BuiltIn, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal),
+            SchemaCache = cached ? SchemaCache : null,
+        });
 
     /// <summary>Loads and validates the plan; prints the problems and throws (exit 65) when it is invalid.</summary>
     public async Task<RunbookPlan> LoadAsync(string path, CliConsole console, CancellationToken cancellationToken)
@@ -76,7 +88,7 @@ internal sealed record EngineCli(TimeProvider Time, StepKindRegistry Kinds)
             throw new UsageException($"no such plan file: {path}");
         }
 
-        var result = await Loader().LoadAsync(path, cancellationToken);
+        var result = await Loader(cached: true).LoadAsync(path, cancellationToken);
         foreach (var diagnostic in result.Diagnostics)
         {
             await console.Error.WriteLineAsync(diagnostic.ToString());

@@ -19,8 +19,10 @@ public sealed class PlanLoader(PlanLoaderOptions? options = null)
     public async Task<PlanLoadResult> LoadAsync(string path, CancellationToken cancellationToken)
     {
         // Parsing the schema is the slowest part of a cold start (NJsonSchema warms up by reflection); it overlaps
-        // with reading the YAML and CSV files on another core.
-        var schemaTask = Task.Run(() => PlanSchema.GetAsync(cancellationToken), cancellationToken);
+        // with reading the YAML and CSV files on another core. With a cache it waits for the plan to be read, as a
+        // plan checked before needs no schema at all.
+        var cache = options.SchemaCache;
+        var schemaTask = cache is null ? Task.Run(() => PlanSchema.GetAsync(cancellationToken), cancellationToken) : null;
         var diagnostics = new Diagnostics();
         var root = new ImportExpander(diagnostics).Expand(path);
         if (root is null) return new PlanLoadResult(null, diagnostics.Items);
@@ -29,9 +31,18 @@ public sealed class PlanLoader(PlanLoaderOptions? options = null)
         var (json, map) = JsonProjection.Project(root);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var schema = new SchemaValidator(await schemaTask, map, diagnostics);
-        schema.Suppressed.UnionWith(SemanticValidator.CheckSecrets(json, map, diagnostics));
-        schema.Validate(json, csvRows);
+        var suppressed = SemanticValidator.CheckSecrets(json, map, diagnostics);
+        var key = cache is null ? null : SchemaCheckCache.Key(json, csvRows);
+        var checkedNow = key is null || !cache!.Holds(key);
+        var before = diagnostics.Items.Count;
+        if (checkedNow)
+        {
+            var schema = new SchemaValidator(await (schemaTask ?? PlanSchema.GetAsync(cancellationToken)), map, diagnostics);
+            schema.Suppressed.UnionWith(suppressed);
+            schema.Validate(json, csvRows);
+        }
+
+        var schemaClean = diagnostics.Items.Count == before;
         new SemanticValidator(json, map, diagnostics, options).Run();
 
         var ordered = diagnostics.Items
@@ -39,6 +50,7 @@ public sealed class PlanLoader(PlanLoaderOptions? options = null)
             .ThenBy(d => d.File, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column)
             .ToList();
         if (diagnostics.HasErrors) return new PlanLoadResult(null, ordered);
+        if (key is not null && checkedNow && schemaClean) cache!.Remember(key);
         return new PlanLoadResult(new PlanBuilder(json, map, path).Build(), ordered);
     }
 }
