@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
 using Runbook.Tests.Lab;
+using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Adapters.Mail;
 
@@ -63,21 +64,6 @@ public sealed class AdapterBenchTests(LabFixture fixture, ITestOutputHelper outp
         await using var destination = await ImapMailDestination.ConnectAsync(lab.New("imap"), login, None);
         return await destination.ListMessagesAsync("INBOX", None);
     }
-}
-
-/// <summary>Keeps a memory stream readable after the adapter disposes the wrapper.</summary>
-internal sealed class KeepOpen(MemoryStream inner) : Stream
-{
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => inner.Length;
-    public override long Position { get => inner.Position; set => inner.Position = value; }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
 }
 
 /// <summary>A lab measurement that runs only when RUNBOOK_BENCH=1 (it is slow and asserts no timing).</summary>

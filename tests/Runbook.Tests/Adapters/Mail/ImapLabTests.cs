@@ -5,6 +5,7 @@ using Runbook.Adapters.Mail.Imap;
 using static Runbook.Tests.Adapters.Mail.MailLabMessages;
 
 using Runbook.Tests.Lab;
+using Runbook.Tests.Support;
 
 namespace Runbook.Tests.Adapters.Mail;
 

@@ -136,20 +136,4 @@ public sealed class SourceBodyConnectionLabTests(LabFixture fixture)
 
     private MailEndpoint Through(FaultProxy proxy, bool bodyConnection) =>
         _lab.Old("imap") with { Endpoint = _lab.Old("imap").Endpoint with { Port = proxy.Port }, BodyConnection = bodyConnection };
-
-    /// <summary>The reader disposes each message's stream once written; the test keeps the bytes.</summary>
-    private sealed class KeepOpen(MemoryStream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
-    }
 }
