@@ -71,40 +71,39 @@ internal sealed class MessageSpool : IDisposable
         if (size <= MemoryMessageLimit && _inMemory + size <= MemoryBudget)
         {
             _inMemory += size;
-            return new Spooled(null, new MemoryStream((int)size));
+            var memory = new ChunkedBytes(size);
+            return new Spooled(null, memory, memory.Writer);
         }
 
         // A reused slot may hold a file of that name from an earlier batch: it is overwritten in place and cut to what
         // was written, never emptied first (on ext4 a file truncated to zero and written again is flushed on close).
         var path = Path.Combine(EnsureDirectory(), (_files++).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new Spooled(path, new OverwritingFileStream(path, BufferSize));
+        return new Spooled(path, null, new OverwritingFileStream(path, BufferSize));
     }
 
     private AppendItem Item(SourceMessage message, Spooled where, ContentInspection? inspection)
     {
-        // MemoryStream.ToArray works after the adapter disposed the stream; the array is the message, exactly.
-        var bytes = where.Path is null ? ((MemoryStream)where.Stream).ToArray() : null;
-        var path = where.Path;
+        var (path, memory) = (where.Path, where.Memory);
         var item = new AppendItem
         {
             Inspection = inspection,
             Source = message,
-            Size = bytes?.Length ?? new FileInfo(path!).Length,
-            OpenContent = bytes is not null
-                ? () => new MemoryStream(bytes, writable: false)
+            Size = memory?.Length ?? new FileInfo(path!).Length,
+            OpenContent = memory is not null
+                ? memory.OpenRead
                 : () => new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan),
             Flags = [.. message.Flags.Where(f => !string.Equals(f, "Recent", StringComparison.OrdinalIgnoreCase))],
             Keywords = message.Keywords,
             InternalDate = message.InternalDate,
         };
-        _contents[item] = bytes is not null ? () => bytes : () => File.ReadAllBytes(path!);
+        _contents[item] = memory is not null ? memory.ToArray : () => File.ReadAllBytes(path!);
         return item;
     }
 
     private string EnsureDirectory() => _directory ??= SpoolSlots.Take(_root);
 
-    /// <summary>A spooled message: its file (null when held in memory) and the stream its bytes are written to.</summary>
-    private sealed record Spooled(string? Path, Stream Stream);
+    /// <summary>A spooled message: its file or its bytes in memory (one of the two), and the stream they are written to.</summary>
+    private sealed record Spooled(string? Path, ChunkedBytes? Memory, Stream Stream);
 
     /// <summary>Writes over an existing file (or a new one) and, when disposed, cuts it to the bytes written.</summary>
     private sealed class OverwritingFileStream(string path, int bufferSize)
