@@ -3,14 +3,14 @@
 #   RUNS=3          runs behind each figure (the table shows the median); 3 takes about 15 min on 2 idle cores
 #   IDLE=5          seconds the emptied destination is left idle (after `sync`) before every copy
 #   SMALL=200       small accounts (the lab seeder's `many` profile: 20 messages in 15 folders each)
-#   SCENARIOS="large all small workers"   which scenarios to run (one function each, below); large_tls and scale are opt-in
+#   SCENARIOS="large all wide small workers"   which scenarios to run (one function each, below); large_tls and scale are opt-in
 #   BUILD=published Runbook and the floor as `./build.sh publish` deploys them (self-contained, ReadyToRun composite);
 #   BUILD=jit       both from `dotnet build` output instead (compiled just in time, as the tests run them)
 # Writes bench/results/<UTC date>.json and .md and prints one table. Method: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-RUNS=${RUNS:-3}; IDLE=${IDLE:-5}; SMALL=${SMALL:-200}; SCENARIOS=${SCENARIOS:-"large all small workers"}
+RUNS=${RUNS:-3}; IDLE=${IDLE:-5}; SMALL=${SMALL:-200}; SCENARIOS=${SCENARIOS:-"large all wide small workers"}
 log() { echo "bench: $*" >&2; }
 started=$(date +%s)
 
@@ -48,8 +48,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- the corpus --------------------------------------------------------------------------------------------------------
 large=bench-large@acme.test
 all=("$large" bench-a2@acme.test bench-a3@acme.test bench-a4@acme.test)
+wide=("${all[@]}" bench-a5@acme.test bench-a6@acme.test bench-a7@acme.test bench-a8@acme.test)
 small=(); for i in $(seq -f '%03g' 1 "$SMALL"); do small+=("bench-s$i@acme.test"); done
-printf '%s\n' "$large" > "$work/large.pairs"; printf '%s\n' "${all[@]}" > "$work/all.pairs"; printf '%s\n' "${small[@]}" > "$work/small.pairs"
+printf '%s\n' "$large" > "$work/large.pairs"; printf '%s\n' "${all[@]}" > "$work/all.pairs"; printf '%s\n' "${wide[@]}" > "$work/wide.pairs"
+printf '%s\n' "${small[@]}" > "$work/small.pairs"
 
 # Seeds what is missing: an account is there when the old server has its maildir (the delta passes add to it).
 seed_corpus() {
@@ -58,6 +60,9 @@ seed_corpus() {
   if missing "$large"; then "${labtool[@]}" seed --profile bench --account "$large" --seed 1 --huge | tail -1 >&2; fi
   for user in "${all[@]:1}"; do missing "$user" && args+=(--account "$user"); done
   [ ${#args[@]} -eq 0 ] || "${labtool[@]}" seed --profile bench "${args[@]}" --seed 2 | tail -1 >&2
+  args=(); for user in "${wide[@]:4:3}"; do missing "$user" && args+=(--account "$user"); done
+  [ ${#args[@]} -eq 0 ] || "${labtool[@]}" seed --profile bench "${args[@]}" --seed 5 | tail -1 >&2
+  if missing "${wide[7]}"; then "${labtool[@]}" seed --profile bench --account "${wide[7]}" --seed 8 --huge | tail -1 >&2; fi
   args=(); for user in "${small[@]}"; do missing "$user" && args+=(--account "$user"); done
   [ ${#args[@]} -eq 0 ] || "${labtool[@]}" seed --profile many "${args[@]}" --seed 1000 | tail -1 >&2
   log "corpus ready ($((SECONDS - seeded)) s)"
@@ -279,6 +284,10 @@ scenario_all() { # the four bench accounts at the plan's concurrency (4)
   runbook_passes all "$work/all.pairs" 4
   mbsync_passes all "$work/all.pairs" 4
   floor_copy all "$work/all.pairs" 4
+}
+scenario_wide() { # 8 large accounts at concurrency 8 (two with the 30 MB message): peak RSS "whatever the concurrency"
+  runbook_passes wide "$work/wide.pairs" 8
+  floor_copy wide "$work/wide.pairs" 8
 }
 scenario_small() { # SMALL accounts of 20 messages in 15 folders, 8 at a time, Runbook with its preflight
   runbook_passes small "$work/small.pairs" 8 preflight delta
