@@ -3,10 +3,10 @@ namespace Runbook.Steps.Mail;
 /// <summary>
 /// A message's bytes held in memory as chunks that each stay under the large object heap's threshold (85,000 bytes).
 /// The spool used to hold a message of up to 256 KiB as one array, written through a MemoryStream of its size and
-/// copied out of it: two large-object allocations per message over 85,000 bytes, and the large object heap is freed
-/// only by a full collection. Copying 8 large mailboxes at once that garbage kept about 20–30 MB more memory in use
-/// than the messages held (docs/benchmarks.md, issue 17); chunks are ordinary young objects, collected as soon as the
-/// batch is done. Written once through <see cref="Writer"/>, then read by any number of <see cref="OpenRead"/> streams.
+/// copied out of it: two large-object allocations per message over 85,000 bytes, which only a full collection frees.
+/// Chunks are ordinary young objects, collected as soon as the batch is done (8 large mailboxes copied at once peaked
+/// 5-10 MB lower; docs/benchmarks.md). Written once through <see cref="Writer"/>, then read by any number of
+/// <see cref="OpenRead"/> streams.
 /// </summary>
 internal sealed class ChunkedBytes
 {
@@ -17,7 +17,7 @@ internal sealed class ChunkedBytes
     private readonly long _expected;
     private int _used;
 
-    /// <param name="expectedSize">The size the source announced; chunks are cut to it so a small message costs no more than its bytes.</param>
+    /// <param name="expectedSize">The size the source announced; chunks are cut to it (4 KiB at least), so a small message costs little more than its bytes.</param>
     public ChunkedBytes(long expectedSize)
     {
         _expected = expectedSize;
