@@ -60,6 +60,7 @@ seed_corpus() {
   if missing "$large"; then "${labtool[@]}" seed --profile bench --account "$large" --seed 1 --huge | tail -1 >&2; fi
   for user in "${all[@]:1}"; do missing "$user" && args+=(--account "$user"); done
   [ ${#args[@]} -eq 0 ] || "${labtool[@]}" seed --profile bench "${args[@]}" --seed 2 | tail -1 >&2
+  # wide's four more accounts: bench-a5..a7 with seed 5, bench-a8 with seed 8 and a 30 MB message of its own.
   args=(); for user in "${wide[@]:4:3}"; do missing "$user" && args+=(--account "$user"); done
   [ ${#args[@]} -eq 0 ] || "${labtool[@]}" seed --profile bench "${args[@]}" --seed 5 | tail -1 >&2
   if missing "${wide[7]}"; then "${labtool[@]}" seed --profile bench --account "${wide[7]}" --seed 8 --huge | tail -1 >&2; fi
